@@ -1,0 +1,3 @@
+from replycoach.cli import main
+
+main()

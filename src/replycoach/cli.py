@@ -1,0 +1,233 @@
+"""The command line: parse flags, call the engine, pick the formatter, set the exit code.
+
+Commands stay thin and import their machinery inside the function body, so `lint` does
+not pay for drafting's Jinja or audit's statistics at start-up.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from replycoach import __version__
+from replycoach.errors import UserError
+
+app = typer.Typer(
+    name="replycoach",
+    help="Coach for replies to customer complaints: lint a reply, draft one from a case, audit a history.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+rules_app = typer.Typer(help="List the playbook's rules, or explain one.", invoke_without_command=True,
+                        no_args_is_help=False)
+app.add_typer(rules_app, name="rules")
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"replycoach {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """Coach for replies to customer complaints."""
+
+
+def _split(values: list[str] | None) -> frozenset[str]:
+    return frozenset(v.strip() for value in values or () for v in value.split(",") if v.strip())
+
+
+def fail(message: str) -> typer.Exit:
+    print(f"replycoach: {message}", file=sys.stderr)
+    return typer.Exit(2)
+
+
+ContextOption = Annotated[str | None, typer.Option(show_default=False)]
+
+
+@app.command()
+def lint(
+    paths: Annotated[list[str], typer.Argument(help="Reply files, directories to walk, or - for stdin.",
+                                               show_default=False)],
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
+    lang: Annotated[str | None, typer.Option("--lang", help="Language of the replies (en, pl, bg); "
+                                             "detected when not given.", show_default=False)] = None,
+    channel: Annotated[str | None, typer.Option(help="Channel: twitter, x, facebook, instagram, tiktok, review, "
+                                                "email, chat, sms, phone ...", show_default=False)] = None,
+    visibility: Annotated[str | None, typer.Option(help="public or private (derived from the channel).",
+                                                   show_default=False)] = None,
+    kind: Annotated[str | None, typer.Option(help="complaint, question, outage, off-topic or praise.",
+                                             show_default=False)] = None,
+    fault: Annotated[str | None, typer.Option(help="company, customer, third_party or unknown.",
+                                              show_default=False)] = None,
+    tone: Annotated[str | None, typer.Option(help="The customer's tone: calm, angry, abusive, ultimatum.",
+                                             show_default=False)] = None,
+    stage: Annotated[str | None, typer.Option(help="first, follow-up or resolution.", show_default=False)] = None,
+    select: Annotated[list[str] | None, typer.Option(help="Only these rules (names, codes or families; "
+                                                     "repeat or comma-separate).", show_default=False)] = None,
+    ignore: Annotated[list[str] | None, typer.Option(help="Skip these rules (names, codes or families).",
+                                                     show_default=False)] = None,
+    config: Annotated[Path | None, typer.Option(help="Config file (default: the nearest .replycoach.yaml or "
+                                                "pyproject.toml [tool.replycoach] above each file).",
+                                                show_default=False)] = None,
+    playbook: Annotated[list[str] | None, typer.Option(help="Playbook name or YAML file, instead of the "
+                                                       "config's (repeatable).", show_default=False)] = None,
+    no_checklist: Annotated[bool, typer.Option("--no-checklist", help="Don't print the 5P checklist.")] = False,
+) -> None:
+    """Lint replies against the playbook: what will make the complaint worse, and what is missing.
+
+    Exit status: 0 when no finding reaches the failing severity (errors by default),
+    1 when one does, 2 when an input, flag or config is wrong.
+    """
+    from replycoach.context import normalise
+    from replycoach.runner import LintOptions, run_lint
+
+    flags = {"language": lang, "channel": channel, "visibility": visibility, "kind": kind, "fault": fault,
+             "tone": tone, "stage": stage}
+    try:
+        context = normalise({k: v for k, v in flags.items() if v is not None}, "command line")
+    except UserError as exc:
+        raise fail(str(exc)) from None
+    options = LintOptions(context=context, select=_split(select), ignore=_split(ignore), config=config,
+                          playbooks=tuple(playbook or ()))
+    run = run_lint(paths, options)
+    _report(run, output_format, checklist=not no_checklist)
+    raise typer.Exit(_exit_code(run))
+
+
+def _exit_code(run) -> int:
+    from replycoach.diagnostic import Severity
+
+    if run.problems:
+        return 2
+    threshold = Severity.parse(run.fail_on)
+    return int(any(d.severity >= threshold for r in run.results for d in r.diagnostics))
+
+
+def _report(run, output_format: OutputFormat, checklist: bool = True) -> None:
+    from replycoach import formatters
+
+    if output_format is OutputFormat.text:
+        from replycoach.console import print_lines
+
+        print_lines(formatters.format_text(run.results, run.problems, checklist))
+        if run.problems and not sys.stdout.isatty():
+            for problem in run.problems:
+                print(f"replycoach: {problem}", file=sys.stderr)
+        return
+    if output_format is OutputFormat.json:
+        text = formatters.format_json(run.results, run.problems)
+    elif output_format is OutputFormat.sarif:
+        text = formatters.format_sarif(run.results, run.problems, run.playbook)
+    else:
+        text = formatters.format_github(run.results, run.problems)
+    if text:
+        sys.stdout.write(text + "\n")
+    for problem in run.problems:
+        print(f"replycoach: {problem}", file=sys.stderr)
+
+
+@rules_app.callback()
+def rules_list(
+    ctx: typer.Context,
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = OutputFormat.text,
+    playbook: Annotated[list[str] | None, typer.Option(help="Playbook name or file.", show_default=False)] = None,
+) -> None:
+    """List every rule: name, code, severity, family and languages."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from replycoach.explain import rules_table
+    from replycoach.playbook import load_playbook
+
+    try:
+        book = load_playbook(list(playbook or ()) or None)
+    except UserError as exc:
+        raise fail(str(exc)) from None
+    if output_format is OutputFormat.json:
+        import json
+
+        rows = [{"name": r["name"], "code": r["code"], "severity": r["severity"], "family": r["family"],
+                 "languages": book.rule_languages(r), "summary": r["summary"], "enabled": r["enabled"]}
+                for r in book.rules]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    from replycoach.console import print_lines
+
+    print_lines(rules_table(book))
+
+
+@rules_app.command("explain")
+def rules_explain(
+    name: Annotated[str, typer.Argument(help="Rule name or code, e.g. non-apology or RC102.")],
+    playbook: Annotated[list[str] | None, typer.Option(help="Playbook name or file.", show_default=False)] = None,
+) -> None:
+    """Explain a rule: what it checks, why (with its source), how to fix it, and examples."""
+    from replycoach.console import print_lines
+    from replycoach.explain import explain_rule
+    from replycoach.playbook import load_playbook
+
+    try:
+        book = load_playbook(list(playbook or ()) or None)
+    except UserError as exc:
+        raise fail(str(exc)) from None
+    rule = book.rule(name)
+    if rule is None:
+        import difflib
+
+        close = difflib.get_close_matches(name, [r["name"] for r in book.rules], n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else " (see `replycoach rules`)"
+        raise fail(f"no rule named {name!r}{hint}")
+    print_lines(explain_rule(book, rule))
+
+
+@rules_app.command("docs")
+def rules_docs(
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.",
+                                                show_default=False)] = None,
+) -> None:
+    """Print the rule reference (docs/rules.md) generated from the playbook."""
+    from replycoach.explain import rules_markdown
+    from replycoach.playbook import load_playbook
+
+    text = rules_markdown(load_playbook())
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+# --- commands defined in their own modules (one line each; keep this block together) ---
+
+
+def main() -> None:
+    try:
+        app()
+    except UserError as exc:
+        print(f"replycoach: {exc}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        print("replycoach: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""The one finding type that flows from the engine to every formatter."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import IntEnum
+
+
+class Severity(IntEnum):
+    """Ordered so that `max()` over findings gives the worst one."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r} (expected error, warning or info)") from None
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """A finding: flat and immutable so formatters can't disagree about it.
+
+    Lines and columns are 1-based (what editors and SARIF show); offsets are 0-based
+    character offsets into the file text, which is what `--fix` needs.
+    """
+
+    rule: str
+    code: str
+    severity: Severity
+    message: str
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    start: int
+    end: int
+    match: str = ""
+    suggestion: str = ""
+    replacement: str | None = None
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["severity"] = self.severity.label
+        for key in ("start", "end", "path"):
+            data.pop(key)
+        if self.replacement is None:
+            data.pop("replacement")
+        return data

@@ -1,0 +1,170 @@
+"""A reply as the engine sees it: text, where its lines and sentences are, and its metadata.
+
+Front matter and suppression comments are *masked* (overwritten by spaces, newlines kept)
+rather than cut out, so every offset the engine finds is an offset into the user's file and
+line/column numbers need no translation.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from replycoach.errors import UserError
+
+FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:---|\.\.\.)[ \t]*$\r?\n?", re.S | re.M)
+SUPPRESSION = re.compile(
+    r"<!--\s*replycoach:\s*(ignore|ignore-next-line)\s+([\w\-, ]+?)\s*-->|"
+    r"\{#\s*replycoach:\s*(ignore|ignore-next-line)\s+([\w\-, ]+?)\s*#\}",
+    re.I,
+)
+# Template slots in the styles canned-response tools use: Jinja/Liquid/Handlebars
+# ({{ x }}, {% ... %}), Python/helpdesk ({name}), and hand-typed markers ([CUSTOMER NAME],
+# <order number>, XXX). Which of them are "filled slots" and which are "leftovers" is the
+# rules' call, not the document's.
+PLACEHOLDER = re.compile(
+    r"\{\{[^{}\n]{0,200}?\}\}"
+    r"|\{%[^{}\n]{0,200}?%\}"
+    r"|\{[ \t]*[A-Za-z_][\w.]{0,80}[ \t]*\}"
+    r"|\[[A-Z][A-Z0-9 _#.-]{2,40}\]"
+    r"|<[a-z]+(?:[ _][a-z]+){1,5}>"
+    r"|\bX{3,}\b"
+    r"|%[A-Z][A-Z_]{2,40}%"
+)
+PLACEHOLDER_NAME = re.compile(r"[A-Za-z_][\w.]*")
+SENTENCE_END = re.compile(r"[.!?…]+[\"')\]]*(?=\s|$)|\n")
+WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Placeholder:
+    start: int
+    end: int
+    raw: str
+    name: str  # dotted variable name where the style has one ("customer.name"), else the raw text
+    style: str  # "jinja" | "jinja-tag" | "brace" | "marker"
+
+
+@dataclass(slots=True)
+class Document:
+    path: str
+    text: str
+    analysed: str = ""
+    front_matter: dict = field(default_factory=dict)
+    ignored_rules: frozenset[str] = frozenset()
+    ignored_lines: dict[int, frozenset[str]] = field(default_factory=dict)
+    placeholders: tuple[Placeholder, ...] = ()
+    sentences: tuple[Span, ...] = ()
+    body_start: int = 0
+    line_offset: int = 0  # added to every reported line (a response inside a collection file)
+    _line_starts: list[int] = field(default_factory=list)
+    _sentence_starts: list[int] = field(default_factory=list)
+
+    @classmethod
+    def parse(cls, text: str, path: str = "<text>", line_offset: int = 0, front_matter: bool = True) -> Document:
+        doc = cls(path=path, text=text, line_offset=line_offset)
+        chars = None
+        analysed = text
+        if front_matter and (text.startswith("---") or text.startswith("\ufeff---")):
+            m = FRONT_MATTER.match(text)
+            if m:
+                doc.front_matter = _load_front_matter(m.group(1), path)
+                analysed = _blank(analysed, 0, m.end())
+                doc.body_start = m.end()
+        if "replycoach" in analysed:
+            ignored: set[str] = set()
+            for m in SUPPRESSION.finditer(analysed):
+                mode = (m.group(1) or m.group(3)).lower()
+                names = {n.strip() for n in (m.group(2) or m.group(4)).replace(",", " ").split() if n.strip()}
+                if mode == "ignore":
+                    ignored |= names
+                else:
+                    line = analysed.count("\n", 0, m.start()) + 2
+                    doc.ignored_lines[line] = frozenset(names) | doc.ignored_lines.get(line, frozenset())
+                chars = chars or list(analysed)
+                analysed = _blank(analysed, m.start(), m.end())
+            doc.ignored_rules = frozenset(ignored)
+        doc.analysed = analysed
+        doc.placeholders = tuple(_placeholders(analysed))
+        doc._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        doc.sentences = tuple(_sentences(analysed, doc.body_start))
+        doc._sentence_starts = [s.start for s in doc.sentences]
+        return doc
+
+    @property
+    def body(self) -> str:
+        return self.analysed[self.body_start :].strip()
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a character offset."""
+        index = bisect_right(self._line_starts, offset) - 1
+        return index + 1 + self.line_offset, offset - self._line_starts[index] + 1
+
+    def sentence_index(self, offset: int) -> int:
+        return max(bisect_right(self._sentence_starts, offset) - 1, 0)
+
+    def in_placeholder(self, start: int, end: int) -> bool:
+        return any(p.start < end and start < p.end for p in self.placeholders)
+
+    def is_ignored(self, rule: str, line: int) -> bool:
+        if rule in self.ignored_rules or "all" in self.ignored_rules:
+            return True
+        names = self.ignored_lines.get(line - self.line_offset)
+        return bool(names) and (rule in names or "all" in names)
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    """Overwrite text[start:end] with spaces, keeping newlines so lines stay where they are."""
+    return text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
+
+
+def _load_front_matter(raw: str, path: str) -> dict:
+    from replycoach.yamlio import load_yaml
+
+    data = load_yaml(raw, path)
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise UserError("front matter must be a mapping of context keys (e.g. `channel: twitter`)", path)
+    return data
+
+
+def _placeholders(text: str):
+    if not any(c in text for c in "{[<X%"):
+        return
+    for m in PLACEHOLDER.finditer(text):
+        raw = m.group(0)
+        if raw.startswith("{{"):
+            style = "jinja"
+            name_match = PLACEHOLDER_NAME.search(raw[2:-2])
+            name = name_match.group(0) if name_match else raw
+        elif raw.startswith("{%"):
+            style, name = "jinja-tag", raw
+        elif raw.startswith("{"):
+            style, name = "brace", raw[1:-1].strip()
+        else:
+            style, name = "marker", raw
+        yield Placeholder(m.start(), m.end(), raw, name, style)
+
+
+def _sentences(text: str, start: int):
+    """Split on sentence punctuation and line breaks; good enough for replies, which are short."""
+    begin = start
+    for m in SENTENCE_END.finditer(text, start):
+        end = m.end()
+        if text[begin:end].strip():
+            yield Span(begin, end)
+        begin = end
+    if text[begin:].strip():
+        yield Span(begin, len(text))
+
+
+def word_count(text: str) -> int:
+    return len(WORD.findall(text))

@@ -1,0 +1,118 @@
+"""Judging one document: signals found, rules applied, checklist filled in.
+
+The engine knows rule *kinds*, never rule names: which rules exist, what they look for and
+when they apply is all playbook data. It returns results; it never prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from replycoach.context import Context, resolve
+from replycoach.diagnostic import Diagnostic, Severity
+from replycoach.document import Document
+from replycoach.kinds import EVALUATORS
+from replycoach.language import detect
+from replycoach.playbook import Playbook
+from replycoach.signals import find_signals
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which rules run and how severe they are, from config and flags (names or codes)."""
+
+    select: frozenset[str] = frozenset()
+    ignore: frozenset[str] = frozenset()
+    severity: dict[str, str] = field(default_factory=dict)
+
+    def allows(self, rule: dict) -> bool:
+        keys = {rule["name"], rule["code"], rule.get("family", "")}
+        if self.select and not (keys & self.select or "all" in self.select):
+            return False
+        return not (keys & self.ignore)
+
+    def severity_of(self, rule: dict, graded: str | None) -> Severity:
+        chosen = self.severity.get(rule["name"]) or self.severity.get(rule["code"])
+        return Severity.parse(chosen or graded or rule["severity"])
+
+
+@dataclass
+class FileResult:
+    path: str
+    language: str | None = None
+    context: Context | None = None
+    checklist: dict[str, bool] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    error: str | None = None
+
+
+ASSUMPTION_NOTE = " (assumed {what})"
+
+
+def applies(rule: dict, ctx: Context) -> bool:
+    for key, allowed in rule["when"].items():
+        if ctx.value(key) not in allowed:
+            return False
+    return not any(ctx.value(key) in values for key, values in rule["unless"].items())
+
+
+def lint_document(doc: Document, playbook: Playbook, layers: list[dict], selection: Selection | None = None) -> FileResult:
+    """Lint one parsed document. `layers` are normalised context dicts, lowest priority first."""
+    selection = selection or Selection()
+    ctx = resolve(layers, playbook.settings.get("first_reply_target_minutes"))
+    detected = not ctx.language
+    language = ctx.language or detect(doc.body, playbook.languages)
+    ctx = ctx.with_language(language, detected)
+    if language not in playbook.languages:
+        return FileResult(doc.path, language, ctx, error=f"language {language!r} has no playbook lexicon "
+                          f"(available: {', '.join(playbook.languages)})")
+    hits = find_signals(doc.analysed, playbook.matchers(language), playbook.signals,
+                        [(p.start, p.end) for p in doc.placeholders if p.style == "marker"])
+    diagnostics: list[Diagnostic] = []
+    for rule in playbook.rules:
+        if not rule["enabled"] or not selection.allows(rule) or not applies(rule, ctx):
+            continue
+        if language not in playbook.rule_languages(rule):
+            continue
+        assumed = sorted(set(ctx.assumed) & (set(rule["when"]) | set(rule["unless"])) - {"language"})
+        for finding in EVALUATORS[rule["kind"]](rule, doc, hits, ctx, playbook.settings):
+            diagnostic = _diagnostic(rule, finding, doc, ctx, selection, assumed)
+            if not doc.is_ignored(rule["name"], diagnostic.line) and not doc.is_ignored(rule["code"], diagnostic.line):
+                diagnostics.append(diagnostic)
+    diagnostics.sort(key=lambda d: (d.start, -d.severity, d.code))
+    checklist = {
+        name: any(hits.get(s) for s in item["signals"]) for name, item in playbook.checklist.items()
+    }
+    return FileResult(doc.path, language, ctx, checklist, diagnostics)
+
+
+def _diagnostic(rule, finding, doc: Document, ctx: Context, selection: Selection, assumed) -> Diagnostic:
+    line, column = doc.position(finding.start)
+    end_line, end_column = doc.position(finding.end)
+    message = rule["message"]
+    if finding.detail:
+        message = f"{message} ({finding.detail})"
+    if assumed:
+        what = ", ".join(f"{key}={ctx.value(key)}" for key in assumed)
+        message += ASSUMPTION_NOTE.format(what=what)
+    suggestion = rule["suggestion"]
+    if finding.replacement is not None:
+        suggestion = f"write {finding.replacement!r} instead" if finding.replacement else "delete it"
+    return Diagnostic(
+        rule=rule["name"], code=rule["code"], severity=selection.severity_of(rule, finding.severity),
+        message=message, path=doc.path, line=line, column=column, end_line=end_line, end_column=end_column,
+        start=finding.start, end=finding.end, match=doc.text[finding.start : finding.end][:200],
+        suggestion=suggestion, replacement=finding.replacement,
+    )
+
+
+def lint_text(text: str, playbook: Playbook | None = None, context: dict | None = None,
+              path: str = "<text>", selection: Selection | None = None) -> FileResult:
+    """Lint a string, for callers (draft, audit, tests) that have text rather than a file."""
+    from replycoach.context import normalise
+    from replycoach.playbook import load_playbook
+
+    playbook = playbook or load_playbook()
+    doc = Document.parse(text, path, front_matter=False)
+    layers = [normalise(context or {}, path)]
+    return lint_document(doc, playbook, layers, selection)

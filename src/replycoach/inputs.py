@@ -1,0 +1,128 @@
+"""Turning paths into lintable units: files read safely, directories walked, stdin.
+
+A unit is one reply: a plain file is one unit, a collection (YAML/JSON list of canned
+responses) is one unit per response. Every problem with an input is reported against that
+input and the rest of the run goes on.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from replycoach.config import Config
+from replycoach.errors import UserError
+
+TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2")
+COLLECTION_SUFFIXES = (".yaml", ".yml", ".json")
+SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".mypy_cache"}
+
+
+@dataclass
+class SourceText:
+    """A file's text plus how to write it back unchanged (for --fix)."""
+
+    path: str
+    text: str
+    encoding: str = "utf-8"
+    newline: str = "\n"
+    bom: bool = False
+
+
+@dataclass
+class Unit:
+    path: str
+    text: str
+    context: dict = field(default_factory=dict)
+    line_offset: int = 0
+    front_matter: bool = True
+    label: str = ""  # e.g. the response id inside a collection
+
+
+def expand(paths: list[str], config_for) -> Iterator[tuple[str, Path | None, str | None, bool]]:
+    """Yield (display path, path or None for stdin, problem, named explicitly) per input."""
+    for raw in paths:
+        if raw == "-":
+            yield "<stdin>", None, None, True
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            found = False
+            config = config_for(path / "_")
+            for file in _walk(path, config):
+                found = True
+                yield str(file), file, None, False
+            if not found:
+                yield raw, None, f"no reply files here (looked for {', '.join(config.extensions)})", True
+        elif path.exists():
+            yield raw, path, None, True
+        else:
+            yield raw, None, "no such file or directory", True
+
+
+def _walk(root: Path, config: Config) -> Iterator[Path]:
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            path = Path(folder) / name
+            if not name.lower().endswith(config.extensions):
+                continue
+            rel = str(path.relative_to(root))
+            if any(fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(name, pat) for pat in config.exclude):
+                continue
+            yield path
+
+
+def read_source(path: Path | None, display: str, max_bytes: int) -> SourceText:
+    """Read a reply as text, refusing what is not a reply: binary, huge, not UTF-8, empty."""
+    try:
+        if path is None:
+            raw = sys.stdin.buffer.read(max_bytes + 1)
+        else:
+            size = path.stat().st_size
+            if size > max_bytes:
+                raise UserError(
+                    f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit for a reply "
+                    "(raise max_file_bytes in the config if this is intended)", display)
+            with open(path, "rb") as fh:
+                raw = fh.read()
+    except OSError as exc:
+        raise UserError(f"cannot read: {exc.strerror or exc}", display) from None
+    if len(raw) > max_bytes:
+        raise UserError(f"input is over the {max_bytes / 1e6:.1f} MB limit for a reply", display)
+    encoding, bom = "utf-8", False
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw, bom = raw[3:], True
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    if encoding == "utf-8" and b"\x00" in raw[:8192]:
+        raise UserError("binary file, not a text reply", display)
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise UserError(
+            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save the file as UTF-8",
+            display) from None
+    if not text.strip():
+        raise UserError("empty file: nothing to lint", display)
+    newline = "\r\n" if "\r\n" in text else "\n"
+    if newline == "\r\n":
+        text = text.replace("\r\n", "\n")
+    return SourceText(display, text, encoding, newline, bom)
+
+
+def units_of(source: SourceText, path: Path | None, explicit: bool = True) -> list[Unit]:
+    """Split a source into replies: collections into their responses, templates marked as such."""
+    name = (path.name if path else "").lower()
+    if name.endswith(COLLECTION_SUFFIXES):
+        from replycoach.canned import read_collection
+
+        return read_collection(source, explicit)
+    context = {"template": True} if name.endswith(TEMPLATE_SUFFIXES) else {}
+    return [Unit(source.path, source.text, context)]

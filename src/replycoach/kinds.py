@@ -1,0 +1,186 @@
+"""The closed set of rule kinds, and how each one judges a reply.
+
+A kind is generic policy over signals or a detector configured by data; the playbook says
+which signals and thresholds. The schema's discriminated union and `EVALUATORS` below are
+the only lists of kinds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from replycoach.context import Context, target_minutes
+from replycoach.document import Document, word_count
+from replycoach.signals import OPAQUE, Hit
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    start: int
+    end: int
+    replacement: str | None = None
+    severity: str | None = None  # when a kind grades its own finding (e.g. how late a reply is)
+    detail: str = ""
+
+
+Hits = dict[str, list[Hit]]
+
+
+def _sentences_with(doc: Document, hits: Hits, signals) -> set[int]:
+    return {doc.sentence_index(h.start) for s in signals for h in hits.get(s, ())}
+
+
+def forbid(rule: dict, doc: Document, hits: Hits, ctx: Context, settings: dict) -> Iterator[Finding]:
+    if any(hits.get(s) for s in rule["unless_present"]):
+        return
+    exempt = _sentences_with(doc, hits, rule["unless_with"]) if rule["unless_with"] else set()
+    if exempt and rule["window"]:
+        exempt = {i + d for i in exempt for d in range(-rule["window"], rule["window"] + 1)}
+    required = _sentences_with(doc, hits, rule["only_with"]) if rule["only_with"] else None
+    seen: set[tuple[int, int]] = set()
+    for signal in rule["signal"]:
+        for hit in hits.get(signal, ()):
+            sentence = doc.sentence_index(hit.start)
+            if sentence in exempt or (required is not None and sentence not in required):
+                continue
+            if (hit.start, hit.end) in seen or doc.in_placeholder(hit.start, hit.end):
+                continue
+            seen.add((hit.start, hit.end))
+            yield Finding(hit.start, hit.end, hit.replacement if rule["fixable"] else None)
+
+
+def _first_sentence(doc: Document) -> Finding:
+    if doc.sentences:
+        first = doc.sentences[0]
+        text = doc.analysed[first.start : first.end]
+        start = first.start + (len(text) - len(text.lstrip()))
+        return Finding(start, max(first.start + len(text.rstrip()), start))
+    return Finding(doc.body_start, doc.body_start)
+
+
+def require(rule: dict, doc: Document, hits: Hits, ctx: Context, settings: dict) -> Iterator[Finding]:
+    if any(hits.get(s) for s in rule["signal"]) or any(hits.get(s) for s in rule["unless_present"]):
+        return
+    if not doc.body:
+        return
+    yield _first_sentence(doc)
+
+
+def position(rule: dict, doc: Document, hits: Hits, ctx: Context, settings: dict) -> Iterator[Finding]:
+    found = hits.get(rule["signal"])
+    if not found:
+        return
+    first = min(found, key=lambda h: h.start)
+    index = doc.sentence_index(first.start)
+    # greetings and one-word lines ("Hi Anna!") don't push the apology down
+    substantive = sum(
+        1 for s in doc.sentences[:index] if word_count(OPAQUE.sub(" ", doc.analysed[s.start : s.end])) >= 3
+    )
+    if substantive >= rule["within_sentences"]:
+        yield Finding(first.start, first.end)
+
+
+def cooccur(rule: dict, doc: Document, hits: Hits, ctx: Context, settings: dict) -> Iterator[Finding]:
+    by_sentence: dict[int, list[Hit]] = {}
+    for signal in rule["signals"]:
+        for hit in hits.get(signal, ()):
+            by_sentence.setdefault(doc.sentence_index(hit.start), []).append(hit)
+    for group in by_sentence.values():
+        if {h.signal for h in group} >= set(rule["signals"]):
+            yield Finding(min(h.start for h in group), max(h.end for h in group))
+
+
+CAPS = r"[A-ZĄĆĘŁŃÓŚŹŻÀ-ÖØ-ÞА-ЯЁ]"
+
+
+def shouting(rule: dict, doc: Document, hits: Hits, ctx: Context, settings: dict) -> Iterator[Finding]:
+    allowed = {a.upper() for a in settings.get("acronyms", ())}
+    text = doc.analysed
+    opaque = [(m.start(), m.end()) for m in OPAQUE.finditer(text)]
+    word = re.compile(rf"(?<![\w@#]){CAPS}{{{rule['min_letters']},}}(?![\w])")
+    for m in word.finditer(text):
+        if m.group(0) in allowed or any(s <= m.start() < e for s, e in opaque) or doc.in_placeholder(m.start(), m.end()):
+            continue
+        yield Finding(m.start(), m.end())
+    for pattern in rule["punctuation"]:
+        for m in re.finditer(pattern, text):
+            if m.group(0) and not any(s <= m.start() < e for s, e in opaque):
+                yield Finding(m.start(), m.end())
+
+
+def length(rule: dict, doc: Document, hits: Hits, ctx: Context, settings: dict) -> Iterator[Finding]:
+    limit = rule["limits"].get(ctx.channel)
+    if limit is None and ctx.visibility == "public":
+        limit = rule["public_limit"]
+    body = doc.analysed[doc.body_start :]
+    stripped = body.strip()
+    if limit is None or len(stripped) <= limit:
+        return
+    begin = doc.body_start + (len(body) - len(body.lstrip()))
+    yield Finding(begin + limit, begin + len(stripped), detail=f"{len(stripped)} characters, limit {limit}")
+
+
+def placeholder(rule: dict, doc: Document, hits: Hits, ctx: Context, settings: dict) -> Iterator[Finding]:
+    for slot in doc.placeholders:
+        if slot.style in rule["styles"]:
+            yield Finding(slot.start, slot.end)
+
+
+def variables(rule: dict, doc: Document, hits: Hits, ctx: Context, settings: dict) -> Iterator[Finding]:
+    declared = set(settings.get("template_variables", ()))
+    if not declared:
+        return
+    roots = {d.split(".")[0] for d in declared}
+    for slot in doc.placeholders:
+        if slot.style not in ("jinja", "brace"):
+            continue
+        if slot.name in declared or (slot.name in roots and "." not in slot.name) or slot.name.split(".")[0] in {"loop"}:
+            continue
+        if any(slot.name.startswith(d + ".") for d in declared):
+            continue
+        yield Finding(slot.start, slot.end, detail=f"`{slot.name}` is not a declared variable")
+
+
+def timing(rule: dict, doc: Document, hits: Hits, ctx: Context, settings: dict) -> Iterator[Finding]:
+    if ctx.minutes_waiting is None or not ctx.late:
+        return
+    target = target_minutes(settings.get("first_reply_target_minutes", {}), ctx.channel, ctx.visibility)
+    severity = "error" if ctx.minutes_waiting > target * rule["error_factor"] else "warning"
+    first = _first_sentence(doc)
+    yield Finding(first.start, first.end, severity=severity,
+                  detail=f"{ctx.minutes_waiting:.0f} minutes after the complaint, target {target}")
+
+
+def template_syntax(rule: dict, doc: Document, hits: Hits, ctx: Context, settings: dict) -> Iterator[Finding]:
+    if not ctx.template or not any(mark in doc.text for mark in ("{{", "{%", "{#")):
+        return
+    from replycoach.templating import syntax_error
+
+    error = syntax_error(doc.analysed)
+    if error is not None:
+        line, message = error
+        start = doc._line_starts[min(line, len(doc._line_starts)) - 1] if line else doc.body_start
+        end = doc.text.find("\n", start)
+        yield Finding(start, end if end >= 0 else len(doc.text), detail=message)
+
+
+def _run_level(rule, doc, hits, ctx, settings):
+    """Kinds judged across all files of a run (near-duplicate) have nothing to say per file."""
+    return iter(())
+
+
+EVALUATORS = {
+    "forbid": forbid,
+    "require": require,
+    "position": position,
+    "cooccur": cooccur,
+    "shouting": shouting,
+    "length": length,
+    "placeholder": placeholder,
+    "variables": variables,
+    "timing": timing,
+    "template-syntax": template_syntax,
+    "near-duplicate": _run_level,
+}

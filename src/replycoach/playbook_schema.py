@@ -1,0 +1,224 @@
+"""The playbook file format, as pydantic models.
+
+Imported only when a playbook is (re)validated: the lint path reads the validated result
+from the cache and never pays for pydantic. The `kind` discriminated union below is the one
+place the closed set of rule kinds is listed.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+NAME = r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"
+CONTEXT_KEYS = ("language", "channel", "visibility", "kind", "tone", "fault", "stage", "template", "late")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Entry(Strict):
+    """One way a signal shows up in text: a phrase (with `*` for 'any ending') or a regex."""
+
+    phrase: str | None = None
+    pattern: str | None = None
+    replace: str | None = None
+    case_sensitive: bool = False
+    validate_as: Literal["luhn", "phone"] | None = Field(default=None, alias="validate")
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self):
+        if (self.phrase is None) == (self.pattern is None):
+            raise ValueError("an entry needs exactly one of `phrase` or `pattern`")
+        if self.pattern is not None:
+            try:
+                re.compile(self.pattern)
+            except re.error as exc:
+                raise ValueError(f"pattern {self.pattern!r} does not compile: {exc}") from None
+        if self.phrase is not None and not self.phrase.strip():
+            raise ValueError("empty phrase")
+        return self
+
+
+def _entries(value):
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ValueError("a signal's lexicon is a list of phrases or {pattern: ...} entries")
+    return [{"phrase": item} if isinstance(item, str) else item for item in value]
+
+
+class SignalDefinition(Strict):
+    description: str = ""
+    suppressed_by: list[str] = []
+    match_opaque: bool = False  # may match inside URLs and @handles
+
+
+When = dict[Literal[CONTEXT_KEYS], list[str | bool]]  # type: ignore[valid-type]
+
+
+class RuleBase(Strict):
+    name: Annotated[str, Field(pattern=NAME)]
+    code: Annotated[str, Field(pattern=r"^[A-Z]{2,4}\d{3}$")]
+    severity: Literal["error", "warning", "info"]
+    family: str = ""
+    summary: str
+    message: str
+    rationale: str
+    sources: list[Annotated[str, Field(pattern=r"^\d{3}$")]] = Field(min_length=1)
+    suggestion: str = ""
+    when: When = {}
+    unless: When = {}
+    enabled: bool = True
+
+
+class ForbidRule(RuleBase):
+    kind: Literal["forbid"]
+    signal: list[str] = Field(min_length=1)
+    unless_with: list[str] = []
+    window: int = Field(default=0, ge=0, le=3)  # sentences either side that `unless_with` reaches
+    unless_present: list[str] = []
+    only_with: list[str] = []
+    fixable: bool = False
+
+    @field_validator("signal", mode="before")
+    @classmethod
+    def _listify(cls, v):
+        return [v] if isinstance(v, str) else v
+
+
+class RequireRule(RuleBase):
+    kind: Literal["require"]
+    signal: list[str] = Field(min_length=1)
+    unless_present: list[str] = []
+
+    @field_validator("signal", mode="before")
+    @classmethod
+    def _listify(cls, v):
+        return [v] if isinstance(v, str) else v
+
+
+class PositionRule(RuleBase):
+    kind: Literal["position"]
+    signal: str
+    within_sentences: int = Field(ge=1)
+
+
+class CooccurRule(RuleBase):
+    kind: Literal["cooccur"]
+    signals: list[str] = Field(min_length=2)
+
+
+class ShoutingRule(RuleBase):
+    kind: Literal["shouting"]
+    min_letters: int = Field(default=4, ge=2)
+    punctuation: list[str] = [r"[!?]*\?![!?]*|!{2,}"]
+
+
+class LengthRule(RuleBase):
+    kind: Literal["length"]
+    limits: dict[str, int] = {}
+    public_limit: int | None = None
+
+
+class PlaceholderRule(RuleBase):
+    kind: Literal["placeholder"]
+    styles: list[Literal["jinja", "jinja-tag", "brace", "marker"]] = ["jinja", "jinja-tag", "brace", "marker"]
+
+
+class VariablesRule(RuleBase):
+    kind: Literal["variables"]
+
+
+class TimingRule(RuleBase):
+    kind: Literal["timing"]
+    error_factor: float = Field(default=3.0, gt=1)
+
+
+class DuplicateRule(RuleBase):
+    kind: Literal["near-duplicate"]
+    threshold: float = Field(default=0.85, gt=0, le=1)
+
+
+class TemplateSyntaxRule(RuleBase):
+    kind: Literal["template-syntax"]
+
+
+Rule = Annotated[
+    ForbidRule | RequireRule | PositionRule | CooccurRule | ShoutingRule | LengthRule | PlaceholderRule
+    | VariablesRule | TimingRule | DuplicateRule | TemplateSyntaxRule,
+    Field(discriminator="kind"),
+]
+
+
+class Override(Strict):
+    severity: Literal["error", "warning", "info"] | None = None
+    enabled: bool | None = None
+    message: str | None = None
+    suggestion: str | None = None
+
+
+class Example(Strict):
+    """An example that needs its own context (e.g. other timestamps than its siblings)."""
+
+    text: str
+    context: dict[str, str | bool] = {}
+
+
+class ExampleSet(Strict):
+    context: dict[str, str | bool] = {}
+    bad: list[str | Example] = []
+    good: list[str | Example] = []
+
+
+class ChecklistItem(Strict):
+    label: str
+    signals: list[str] = Field(min_length=1)
+
+
+class Settings(Strict):
+    first_reply_target_minutes: dict[str, int] = {}
+    industry_average_minutes: int | None = None
+    acronyms: list[str] = []
+    template_variables: list[str] = []
+
+
+class PlaybookFile(Strict):
+    """One YAML file. A language pack sets `language` and gives `lexicon`/`examples` for it."""
+
+    name: str | None = None
+    description: str = ""
+    extends: str | None = None
+    include: list[str] = []
+    language: str | None = None
+    language_name: str | None = None
+    settings: Settings | None = None
+    checklist: dict[str, ChecklistItem] = {}
+    signals: dict[str, SignalDefinition] = {}
+    rules: list[Rule] = []
+    override: dict[str, Override] = {}
+    lexicon: dict[str, dict[str, list[Entry]]] = {}
+    examples: dict[str, dict[str, ExampleSet]] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shape(cls, data):
+        if not isinstance(data, dict):
+            raise ValueError("a playbook is a mapping (name, rules, signals, lexicon, ...)")
+        data = dict(data)
+        lexicon = data.get("lexicon") or {}
+        if not isinstance(lexicon, dict):
+            raise ValueError("lexicon must be a mapping")
+        if data.get("language"):
+            data["lexicon"] = {data["language"]: {k: _entries(v) for k, v in lexicon.items()}}
+            if "examples" in data and data["examples"] is not None:
+                data["examples"] = {data["language"]: data["examples"]}
+        else:
+            data["lexicon"] = {
+                lang: {k: _entries(v) for k, v in (sigs or {}).items()} for lang, sigs in lexicon.items()
+            }
+        return data
