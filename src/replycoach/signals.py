@@ -65,6 +65,13 @@ def entry_regex(entry: dict) -> str:
 
 
 def compile_lexicon(lexicon: dict[str, list[dict]], definitions: dict[str, dict]) -> dict[str, Matcher]:
+    """One regex per signal, shaped for Python's backtracking engine.
+
+    Phrases that start at a word share a single left-boundary check, and patterns that start
+    with `\\b` share one `\\b`: most positions in a text are inside a word, and failing there
+    once, before trying any alternative, is what makes dozens of phrases cheap (about 8x
+    faster than checking the boundary in every alternative, measured on the corpus).
+    """
     matchers = {}
     for signal, entries in lexicon.items():
         if not entries:
@@ -72,9 +79,23 @@ def compile_lexicon(lexicon: dict[str, list[dict]], definitions: dict[str, dict]
         # longest first, so the most specific phrase of a signal wins at a given position
         order = sorted(range(len(entries)), key=lambda i: -len(entries[i].get("phrase") or entries[i]["pattern"]))
         ordered = [entries[i] for i in order]
-        alternatives = [f"(?P<e{i}>{entry_regex(e)})" for i, e in enumerate(ordered)]
+        at_word, at_boundary, other = [], [], []
+        for i, entry in enumerate(ordered):
+            source = entry_regex(entry)
+            if entry.get("phrase") and source.startswith("(?:" + WORD_EDGE_LEFT):
+                at_word.append(f"(?P<e{i}>{source[3 + len(WORD_EDGE_LEFT):-1]})")
+            elif not entry.get("phrase") and source.startswith("(?:\\b") and not entry.get("case_sensitive"):
+                at_boundary.append(f"(?P<e{i}>{source[5:-1]})")
+            else:
+                other.append(f"(?P<e{i}>{source})")
+        branches = []
+        if at_word:
+            branches.append(WORD_EDGE_LEFT + "(?:" + "|".join(at_word) + ")")
+        if at_boundary:
+            branches.append("\\b(?:" + "|".join(at_boundary) + ")")
+        branches += other
         try:
-            regex = re.compile("|".join(alternatives), re.I | re.M)
+            regex = re.compile("|".join(branches), re.I | re.M)
         except re.error as exc:
             bad = next((e for e in ordered if not _compiles(entry_regex(e))), None)
             shown = (bad or {}).get("phrase") or (bad or {}).get("pattern")
