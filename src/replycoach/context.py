@@ -68,7 +68,7 @@ class Context:
         return out
 
     def with_language(self, language: str, detected: bool) -> Context:
-        assumed = self.assumed + ("language",) if detected and "language" not in self.assumed else self.assumed
+        assumed = (*self.assumed, "language") if detected and "language" not in self.assumed else self.assumed
         return replace(self, language=language, assumed=assumed)
 
 
