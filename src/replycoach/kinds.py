@@ -96,17 +96,45 @@ CAPS = r"[A-ZĄĆĘŁŃÓŚŹŻÀ-ÖØ-ÞА-ЯЁ]"
 
 
 def shouting(rule: dict, doc: Document, hits: Hits, ctx: Context, settings: dict) -> Iterator[Finding]:
+    """Runs of capitalised words, emphasis words in capitals, and "!!"/"?!".
+
+    A single capitalised word is usually an acronym (BIOS, HDMI, PSN), so on its own it counts
+    only when the language's emphasis signal knows it as an ordinary word (VERY, NIGDY, НИКОГА).
+    """
     allowed = {a.upper() for a in settings.get("acronyms", ())}
     text = doc.analysed
     opaque = [(m.start(), m.end()) for m in OPAQUE.finditer(text)]
+
+    def skip(start: int, end: int) -> bool:
+        return any(s <= start < e for s, e in opaque) or doc.in_placeholder(start, end)
+
     word = re.compile(rf"(?<![\w@#]){CAPS}{{{rule['min_letters']},}}(?![\w])")
+    run: list[re.Match] = []
+    reported: set[int] = set()
+
+    def flush():
+        if len(run) >= rule["run"]:
+            reported.update(m.start() for m in run)
+            yield Finding(run[0].start(), run[-1].end())
+
     for m in word.finditer(text):
-        if m.group(0) in allowed or any(s <= m.start() < e for s, e in opaque) or doc.in_placeholder(m.start(), m.end()):
+        if m.group(0) in allowed or skip(m.start(), m.end()):
+            yield from flush()
+            run = []
             continue
-        yield Finding(m.start(), m.end())
+        if run and text[run[-1].end() : m.start()].strip(" \t") != "":
+            yield from flush()
+            run = []
+        run.append(m)
+    yield from flush()
+    if rule.get("signal"):
+        for hit in hits.get(rule["signal"], ()):
+            if (hit.start not in reported and hit.text.isupper() and len(hit.text) > 1
+                    and hit.text not in allowed and not skip(hit.start, hit.end)):
+                yield Finding(hit.start, hit.end)
     for pattern in rule["punctuation"]:
         for m in re.finditer(pattern, text):
-            if m.group(0) and not any(s <= m.start() < e for s, e in opaque):
+            if m.group(0) and not skip(m.start(), m.end()):
                 yield Finding(m.start(), m.end())
 
 
@@ -116,10 +144,22 @@ def length(rule: dict, doc: Document, hits: Hits, ctx: Context, settings: dict) 
         limit = rule["public_limit"]
     body = doc.analysed[doc.body_start :]
     stripped = body.strip()
-    if limit is None or len(stripped) <= limit:
+    if limit is None:
+        return
+    size = len(stripped)
+    if rule.get("twitter_counting") and ctx.channel in ("twitter", "x", ""):
+        import html
+
+        counted = html.unescape(_LEADING_HANDLES.sub("", stripped))
+        size = len(_URL.sub("x" * 23, counted))
+    if size <= limit:
         return
     begin = doc.body_start + (len(body) - len(body.lstrip()))
-    yield Finding(begin + limit, begin + len(stripped), detail=f"{len(stripped)} characters, limit {limit}")
+    yield Finding(begin, begin + len(stripped), detail=f"{size} characters, limit {limit}")
+
+
+_URL = re.compile(r"https?://\S+")
+_LEADING_HANDLES = re.compile(r"\A(?:@\w+\s+)+")
 
 
 def placeholder(rule: dict, doc: Document, hits: Hits, ctx: Context, settings: dict) -> Iterator[Finding]:

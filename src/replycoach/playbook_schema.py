@@ -115,7 +115,9 @@ class CooccurRule(RuleBase):
 
 class ShoutingRule(RuleBase):
     kind: Literal["shouting"]
-    min_letters: int = Field(default=4, ge=2)
+    min_letters: int = Field(default=2, ge=2)
+    run: int = Field(default=2, ge=2)  # this many capitalised words in a row are shouting
+    signal: str | None = None  # a single word is shouting only when this signal matches it in capitals
     punctuation: list[str] = [r"[!?]*\?![!?]*|!{2,}"]
 
 
@@ -123,6 +125,9 @@ class LengthRule(RuleBase):
     kind: Literal["length"]
     limits: dict[str, int] = {}
     public_limit: int | None = None
+    # X/Twitter counting: every link is 23 characters, the @handles a reply opens with are
+    # free, and HTML entities (&amp;) are one character
+    twitter_counting: bool = False
 
 
 class PlaceholderRule(RuleBase):
