@@ -21,15 +21,16 @@ SUPPRESSION = re.compile(
 )
 # Template slots in the styles canned-response tools use: Jinja/Liquid/Handlebars
 # ({{ x }}, {% ... %}), Python/helpdesk ({name}), and hand-typed markers ([CUSTOMER NAME],
-# <order number>, XXX). Which of them are "filled slots" and which are "leftovers" is the
-# rules' call, not the document's.
+# <order number>, XXX), in any of our scripts ([ИМЕ НА КЛИЕНТА], {име}, ХХХ with a Cyrillic
+# Х). Which of them are "filled slots" and which are "leftovers" is the rules' call, not the
+# document's.
 PLACEHOLDER = re.compile(
     r"\{\{[^{}\n]{0,200}?\}\}"
     r"|\{%[^{}\n]{0,200}?%\}"
-    r"|\{[ \t]*[A-Za-z_][\w.]{0,80}[ \t]*\}"
-    r"|\[[A-Z][A-Z0-9 _#.-]{2,40}\]"
-    r"|<[a-z]+(?:[ _][a-z]+){1,5}>"
-    r"|\bX{3,}\b"
+    r"|\{[ \t]*[^\W\d][\w.]{0,80}[ \t]*\}"
+    r"|\[[A-ZĄĆĘŁŃÓŚŹŻА-ЯЁ][A-ZĄĆĘŁŃÓŚŹŻА-ЯЁ0-9 _#.-]{2,40}\]"
+    r"|<[a-zа-я]+(?:[ _][a-zа-я]+){1,5}>"
+    r"|\b[XХ]{3,}\b"
     r"|%[A-Z][A-Z_]{2,40}%"
 )
 PLACEHOLDER_NAME = re.compile(r"[A-Za-z_][\w.]*")
@@ -137,7 +138,7 @@ def _load_front_matter(raw: str, path: str) -> dict:
 
 
 def _placeholders(text: str):
-    if not any(c in text for c in "{[<X%"):
+    if not any(c in text for c in "{[<XХ%"):
         return
     for m in PLACEHOLDER.finditer(text):
         raw = m.group(0)
