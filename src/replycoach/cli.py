@@ -214,6 +214,7 @@ def rules_docs(
 
 
 # --- commands defined in their own modules (one line each; keep this block together) ---
+app.command("audit")(__import__("replycoach.cli_audit", fromlist=["audit"]).audit)
 
 
 def main() -> None:
