@@ -90,6 +90,10 @@ def lint(
     playbook: Annotated[list[str] | None, typer.Option(help="Playbook name or YAML file, instead of the "
                                                        "config's (repeatable).", show_default=False)] = None,
     no_checklist: Annotated[bool, typer.Option("--no-checklist", help="Don't print the 5P checklist.")] = False,
+    fix: Annotated[bool, typer.Option("--fix", help="Apply the playbook's plain-words replacements in "
+                                      "place, then report what remains.")] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Print what --fix would change as a unified diff; "
+                                       "write nothing.")] = False,
 ) -> None:
     """Lint replies against the playbook: what will make the complaint worse, and what is missing.
 
@@ -107,7 +111,20 @@ def lint(
         raise fail(str(exc)) from None
     options = LintOptions(context=context, select=_split(select), ignore=_split(ignore), config=config,
                           playbooks=tuple(playbook or ()))
+    if fix and diff:
+        raise fail("--fix and --diff don't go together (--diff shows what --fix would write)")
     run = run_lint(paths, options)
+    if fix or diff:
+        from replycoach.fixer import fix_run
+
+        run, outcome = fix_run(run, lambda: run_lint(paths, options), write=fix)
+        for message in outcome.messages:
+            print(f"replycoach: {message}", file=sys.stderr)
+        if diff:
+            sys.stdout.write(outcome.diff)
+            for problem in run.problems:
+                print(f"replycoach: {problem}", file=sys.stderr)
+            raise typer.Exit(2 if run.problems else int(bool(outcome.diff)))
     _report(run, output_format, checklist=not no_checklist)
     raise typer.Exit(_exit_code(run))
 
@@ -215,6 +232,7 @@ def rules_docs(
 
 # --- commands defined in their own modules (one line each; keep this block together) ---
 app.command("audit")(__import__("replycoach.cli_audit", fromlist=["audit"]).audit)
+app.command("init")(__import__("replycoach.cli_init", fromlist=["init"]).init)
 
 
 def main() -> None:

@@ -111,18 +111,25 @@ def format_text(results: list[FileResult], problems: list, checklist: bool = Tru
     return lines
 
 
-def format_github(results: list[FileResult], problems: list) -> str:
-    """GitHub Actions workflow commands: one annotation per finding."""
+def format_github(results: list[FileResult], problems: list, root: Path | None = None) -> str:
+    """GitHub Actions workflow commands: one annotation per finding, at its file and line.
+
+    Paths are made relative to the repository root (where the workflow checked it out), so
+    the annotations land on the pull request's diff.
+    """
+    root = root or repository_root()
     level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
     out = []
     for result in results:
         for d in result.diagnostics:
-            path = d.path.split("#", 1)[0]
-            props = (f"file={_gh_prop(path)},line={d.line},col={d.column},endLine={d.end_line},"
-                     f"endColumn={d.end_column},title={_gh_prop(f'{d.code} {d.rule}')}")
-            out.append(f"::{level[d.severity]} {props}::{_gh_data(d.message)}")
+            props = (f"file={_gh_prop(_relative_path(d.path, root))},line={d.line},col={d.column},"
+                     f"endLine={d.end_line},endColumn={d.end_column},title={_gh_prop(f'{d.code} {d.rule}')}")
+            message = d.message + (f" Suggestion: {d.suggestion}" if d.suggestion else "")
+            out.append(f"::{level[d.severity]} {props}::{_gh_data(message)}")
     for p in problems:
-        out.append(f"::error file={_gh_prop(p.where)},title=replycoach::{_gh_data(p.message)}")
+        where = f"file={_gh_prop(_relative_path(p.where, root))}," if Path(p.where).exists() else ""
+        message = p.message if where else f"{p.where}: {p.message}"
+        out.append(f"::error {where}title=replycoach::{_gh_data(message)}")
     return "\n".join(out)
 
 
@@ -134,54 +141,54 @@ def _gh_prop(text: str) -> str:
     return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+
+
 def format_sarif(results: list[FileResult], problems: list, playbook, root: Path | None = None) -> str:
-    """SARIF 2.1.0, as GitHub code scanning reads it: rules with help, relative URIs, regions."""
-    root = (root or Path.cwd()).resolve()
+    """SARIF 2.1.0, as GitHub code scanning reads it: rules with help, relative URIs, regions.
+
+    URIs are relative to the repository root (the nearest folder above the working directory
+    with `.git`, else the working directory) and say so through `%SRCROOT%`.
+    """
+    root = (root or repository_root()).resolve()
     level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
     rules = playbook.rules if playbook else []
     index = {r["name"]: i for i, r in enumerate(rules)}
-    sarif_rules = [
-        {
-            "id": r["code"],
-            "name": r["name"],
-            "shortDescription": {"text": r["summary"]},
-            "fullDescription": {"text": r["rationale"]},
-            "help": {"text": f"{r['rationale']} Suggestion: {r['suggestion']}".strip(),
-                     "markdown": f"**{r['summary']}**\n\n{r['rationale']}\n\n*Suggestion:* {r['suggestion']}"},
-            "helpUri": f"https://github.com/replycoach/replycoach/blob/main/docs/rules.md#{r['name']}",
-            "defaultConfiguration": {"level": {"error": "error", "warning": "warning", "info": "note"}[r["severity"]]},
-            "properties": {"tags": [r.get("family") or "replycoach"]},
-        }
-        for r in rules
-    ]
+    sarif_rules = [_sarif_rule(r) for r in rules]
     sarif_results = []
     for result in results:
         for d in result.diagnostics:
+            end_column = d.end_column if (d.end_line, d.end_column) > (d.line, d.column) else d.column + 1
             entry = {
                 "ruleId": d.code,
                 "level": level[d.severity],
                 "message": {"text": d.message + (f" Suggestion: {d.suggestion}" if d.suggestion else "")},
                 "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": _relative_uri(d.path.split("#", 1)[0], root)},
+                    "artifactLocation": _artifact(d.path, root),
                     "region": {"startLine": d.line, "startColumn": d.column,
-                               "endLine": d.end_line, "endColumn": max(d.end_column, d.column + (d.end_line == d.line))},
+                               "endLine": max(d.end_line, d.line), "endColumn": end_column,
+                               **({"snippet": {"text": d.match}} if d.match else {})},
                 }}],
             }
             if d.rule in index:
                 entry["ruleIndex"] = index[d.rule]
+            if d.replacement is not None:
+                entry["properties"] = {"replacement": d.replacement}
             sarif_results.append(entry)
-    notifications = [
-        {"level": "error", "message": {"text": p.message},
-         "locations": [{"physicalLocation": {"artifactLocation": {"uri": _relative_uri(p.where, root)}}}]}
-        for p in problems
-    ]
+    notifications = []
+    for p in problems:
+        note: dict = {"level": "error", "message": {"text": f"{p.where}: {p.message}"}}
+        if Path(p.where).exists():
+            note["locations"] = [{"physicalLocation": {"artifactLocation": _artifact(p.where, root)}}]
+        notifications.append(note)
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": {"name": "replycoach", "version": __version__, "semanticVersion": __version__,
-                                "informationUri": "https://github.com/replycoach/replycoach", "rules": sarif_rules}},
+                                "informationUri": INFORMATION_URI, "rules": sarif_rules}},
             "invocations": [{"executionSuccessful": not problems, "toolExecutionNotifications": notifications}],
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": root.as_uri().rstrip("/") + "/"}},
             "results": sarif_results,
             "columnKind": "unicodeCodePoints",
         }],
@@ -189,8 +196,55 @@ def format_sarif(results: list[FileResult], problems: list, playbook, root: Path
     return json.dumps(log, ensure_ascii=False, indent=2)
 
 
-def _relative_uri(path: str, root: Path) -> str:
+INFORMATION_URI = "https://github.com/replycoach/replycoach"
+
+
+def _sarif_rule(r: dict) -> dict:
+    summary = r["summary"] or r["message"]
+    rationale = " ".join(r["rationale"].split())
+    sources = ", ".join(r.get("sources") or ())
+    why = f"{rationale} (source articles: {sources})" if sources else rationale
+    return {
+        "id": r["code"],
+        "name": r["name"],
+        "shortDescription": {"text": summary},
+        "fullDescription": {"text": why or summary},
+        "help": {"text": f"{why} How to fix: {r['suggestion']}".strip(),
+                 "markdown": f"**{summary}**\n\n{why}\n\n**How to fix:** {r['suggestion']}"},
+        "helpUri": f"{INFORMATION_URI}/blob/main/docs/rules.md#{r['name']}",
+        "defaultConfiguration": {"level": SARIF_LEVEL[r["severity"]], "enabled": bool(r["enabled"])},
+        "properties": {"tags": ["replycoach", r.get("family") or "general"]},
+    }
+
+
+def repository_root(start: Path | None = None) -> Path:
+    """The nearest folder at or above `start` (the working directory) holding `.git`."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder
+    return here
+
+
+def _artifact(path: str, root: Path) -> dict:
+    """A SARIF artifact location: relative to %SRCROOT% when inside the repository."""
+    from urllib.parse import quote
+
+    if path.startswith("<"):
+        return {"uri": "stdin"}
+    resolved = Path(path).resolve()
     try:
-        return Path(path).resolve().relative_to(root).as_posix()
+        return {"uri": quote(resolved.relative_to(root).as_posix()), "uriBaseId": "%SRCROOT%"}
     except ValueError:
-        return Path(path).as_posix()
+        return {"uri": resolved.as_uri()}
+
+
+def _relative_path(path: str, root: Path) -> str:
+    """`path` relative to `root` in POSIX form, or absolute when it lies outside."""
+    if path.startswith("<"):
+        return path
+    resolved = Path(path).resolve()
+    try:
+        return resolved.relative_to(root).as_posix()
+    except ValueError:
+        return resolved.as_posix()

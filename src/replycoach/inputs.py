@@ -41,6 +41,7 @@ class Unit:
     line_offset: int = 0
     front_matter: bool = True
     label: str = ""  # e.g. the response id inside a collection
+    span_map: object | None = None  # canned.SpanMap: text offsets -> file offsets (collections)
 
 
 def expand(paths: list[str], config_for) -> Iterator[tuple[str, Path | None, str | None, bool]]:

@@ -6,18 +6,27 @@ from what comes back.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from replycoach.canned import NotACollection
 from replycoach.config import Config, ConfigFinder
 from replycoach.context import normalise
+from replycoach.diagnostic import Diagnostic
 from replycoach.document import Document
-from replycoach.engine import FileResult, Selection, lint_document
+from replycoach.engine import FileResult, Selection, applies, lint_document
 from replycoach.errors import UserError
-from replycoach.canned import NotACollection
-from replycoach.inputs import Unit, expand, read_source, units_of
+from replycoach.inputs import SourceText, Unit, expand, read_source, units_of
 from replycoach.playbook import Playbook, load_playbook
+
+# YAML files a pre-commit hook hands over that are never canned responses: skipped quietly.
+NOT_RESPONSES = frozenset({
+    ".replycoach.yaml", ".replycoach.yml", ".pre-commit-config.yaml", ".pre-commit-hooks.yaml",
+    ".yamllint", ".yamllint.yaml", "package.json", "package-lock.json", "tsconfig.json",
+})
 
 
 @dataclass
@@ -45,6 +54,41 @@ class LintRun:
     problems: list[Problem] = field(default_factory=list)
     playbook: Playbook | None = None
     fail_on: str = "error"
+    sources: dict[str, SourceText] = field(default_factory=dict)  # what was read, for --fix/--diff
+
+
+class LineIndex:
+    """1-based line and column of offsets into one file's text."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        index = bisect_right(self.starts, offset) - 1
+        return index + 1, offset - self.starts[index] + 1
+
+
+@dataclass
+class Linted:
+    """One linted unit and what a run-level rule (near-duplicate) needs to judge it."""
+
+    unit: Unit
+    doc: Document
+    result: FileResult
+    playbook: Playbook
+    selection: Selection
+    index: LineIndex | None = None
+
+    def place(self, diagnostic: Diagnostic) -> Diagnostic:
+        """Move a finding from the response's own text to its place in the collection file."""
+        span_map = self.unit.span_map
+        if span_map is None or self.index is None or span_map.approximate:
+            return diagnostic
+        start, end = span_map.to_file(diagnostic.start, diagnostic.end)
+        line, column = self.index.position(start)
+        end_line, end_column = self.index.position(end)
+        return replace(diagnostic, start=start, end=end, line=line, column=column,
+                       end_line=end_line, end_column=end_column)
 
 
 class Linter:
@@ -57,13 +101,14 @@ class Linter:
 
     def playbook_for(self, config: Config) -> Playbook:
         specs = tuple(self.options.playbooks) or tuple(config.playbook_specs())
-        if specs not in self._playbooks:
+        key = (*specs, "\0", *config.template_variables)  # the config's variables change the rules' data
+        if key not in self._playbooks:
             base = config.base_dir if not self.options.playbooks else Path.cwd()
             playbook = load_playbook(list(specs), base)
             if config.template_variables:
                 playbook.settings = {**playbook.settings, "template_variables": list(config.template_variables)}
-            self._playbooks[specs] = playbook
-        return self._playbooks[specs]
+            self._playbooks[key] = playbook
+        return self._playbooks[key]
 
     def selection_for(self, config: Config) -> Selection:
         return Selection(
@@ -72,33 +117,43 @@ class Linter:
             severity=config.severity,
         )
 
-    def lint_unit(self, unit: Unit, config: Config, playbook: Playbook) -> FileResult:
+    def lint_unit(self, unit: Unit, config: Config, playbook: Playbook) -> Linted:
         doc = Document.parse(unit.text, unit.path, unit.line_offset, unit.front_matter)
         front = normalise(doc.front_matter, f"{unit.path}: front matter") if doc.front_matter else {}
         layers = [config.context, normalise(unit.context, unit.path), front, self.options.context]
-        result = lint_document(doc, playbook, layers, self.selection_for(config))
+        selection = self.selection_for(config)
+        result = lint_document(doc, playbook, layers, selection)
         if unit.label:
             result.path = f"{unit.path}#{unit.label}"
-        return result
+        return Linted(unit, doc, result, playbook, selection)
 
-    def lint_path(self, display: str, path: Path | None, explicit: bool = True) -> Iterator[FileResult | Problem]:
+    def lint_path(self, display: str, path: Path | None, explicit: bool = True,
+                  sources: dict[str, SourceText] | None = None) -> Iterator[Linted | Problem]:
         try:
             config = self.configs.for_path(path)
             playbook = self.playbook_for(config)
             source = read_source(path, display, config.max_file_bytes)
             units = units_of(source, path)
         except NotACollection as exc:
-            if explicit:
+            if explicit and (path is None or path.name not in NOT_RESPONSES):
                 yield Problem(exc.where or display, exc.message)
             return
         except UserError as exc:
             yield Problem(exc.where or display, exc.message)
             return
+        if sources is not None:
+            sources[display] = source
+        index = LineIndex(source.text) if any(u.span_map is not None for u in units) else None
         for unit in units:
             try:
-                yield self.lint_unit(unit, config, playbook)
+                linted = self.lint_unit(unit, config, playbook)
             except UserError as exc:
                 yield Problem(exc.where or display, exc.message)
+                continue
+            linted.index = index
+            if unit.span_map is not None:
+                linted.result.diagnostics = [linted.place(d) for d in linted.result.diagnostics]
+            yield linted
 
 
 def run_lint(paths: list[str], options: LintOptions) -> LintRun:
@@ -111,15 +166,37 @@ def run_lint(paths: list[str], options: LintOptions) -> LintRun:
         run.problems.append(Problem(exc.where or "config", exc.message))
         return run
     run.fail_on = (linter.configs.explicit or linter.configs.for_path(None)).fail_on
+    linted: list[Linted] = []
     for display, path, problem, explicit in targets:
         if problem:
             run.problems.append(Problem(display, problem))
             continue
-        for item in linter.lint_path(display, path, explicit):
+        for item in linter.lint_path(display, path, explicit, run.sources):
             if isinstance(item, Problem):
                 run.problems.append(item)
-            elif item.error:
-                run.problems.append(Problem(item.path, item.error))
+            elif item.result.error:
+                run.problems.append(Problem(item.result.path, item.result.error))
             else:
-                run.results.append(item)
+                run.results.append(item.result)
+                linted.append(item)
+    _run_level_rules(linted)
     return run
+
+
+def _run_level_rules(linted: list[Linted]) -> None:
+    """Rules judged across the units of a run rather than one at a time (near-duplicate)."""
+    groups: dict[int, list[tuple[Linted, dict]]] = {}
+    for item in linted:
+        for rule in item.playbook.rules:
+            if rule["kind"] != "near-duplicate" or not rule["enabled"]:
+                continue
+            if not item.selection.allows(rule):
+                continue
+            if item.result.context is not None and applies(rule, item.result.context):
+                groups.setdefault(id(rule), []).append((item, rule))
+    if not groups:
+        return
+    from replycoach.duplicates import near_duplicates
+
+    for members in groups.values():
+        near_duplicates([item for item, _ in members], members[0][1])

@@ -1,0 +1,127 @@
+"""Near-duplicate canned responses across the units of one run.
+
+Two responses are near-duplicates when the Jaccard similarity of their sets of word pairs
+(lower-cased words, every template slot counted as the same word, so `{{ customer.name }}`
+and `{first_name}` don't make two copies look different) reaches the rule's `threshold`.
+Comparing every pair is quadratic; a prefix filter (the all-pairs similarity join of
+Bayardo et al., also PPJoin's first step) makes it near-linear for a repository: with the
+word pairs of every response sorted rarest first, two responses can only reach the
+threshold if they share one of the first few pairs of either, so only those are compared.
+
+Each response of a duplicate pair gets one finding, at its first sentence, naming the
+most similar other response by path and line.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from itertools import pairwise
+
+from replycoach.diagnostic import Diagnostic
+
+WORD = re.compile(r"\w+")
+SLOT = "\x00slot"
+MIN_SHINGLES = 3  # shorter responses ("Thanks {name}!") are alike by nature
+
+
+def shingles(doc) -> frozenset[tuple[str, str]]:
+    """The response's word pairs, slots normalised and control tags (`{% if %}`) dropped."""
+    text, words, last = doc.analysed, [], doc.body_start
+    for slot in doc.placeholders:
+        if slot.start < last:
+            continue
+        words += WORD.findall(text[last : slot.start].lower())
+        if slot.style != "jinja-tag":
+            words.append(SLOT)
+        last = slot.end
+    words += WORD.findall(text[last:].lower())
+    return frozenset(pairwise(words))
+
+
+def similar_pairs(sets: list[frozenset], threshold: float) -> dict[tuple[int, int], float]:
+    """Every pair (i < j) whose Jaccard similarity is at least `threshold`."""
+    frequency = Counter(s for group in sets for s in group)
+    order = {s: rank for rank, s in enumerate(sorted(frequency, key=lambda s: (frequency[s], s)))}
+    index: dict[int, list[int]] = defaultdict(list)
+    found: dict[tuple[int, int], float] = {}
+    usable = (i for i, group in enumerate(sets) if len(group) >= MIN_SHINGLES)
+    by_size = sorted(usable, key=lambda i: len(sets[i]))
+    for i in by_size:
+        group = sets[i]
+        ranked = sorted(order[s] for s in group)
+        prefix = len(ranked) - math.ceil(threshold * len(ranked)) + 1
+        seen: set[int] = set()
+        for token in ranked[:prefix]:
+            for j in index[token]:
+                if j in seen:
+                    continue
+                seen.add(j)
+                other = sets[j]
+                if len(other) < threshold * len(group):  # too small to be similar (sizes only grow)
+                    continue
+                common = len(group & other)
+                score = common / (len(group) + len(other) - common)
+                if score >= threshold:
+                    found[(min(i, j), max(i, j))] = score
+            index[token].append(i)
+    return found
+
+
+def near_duplicates(items: list, rule: dict) -> None:
+    """Add a near-duplicate finding to each of `items` (runner.Linted) that has a twin."""
+    sets = [shingles(item.doc) for item in items]
+    pairs = similar_pairs(sets, rule["threshold"])
+    if not pairs:
+        return
+    partners: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    for (i, j), score in pairs.items():
+        partners[i].append((score, j))
+        partners[j].append((score, i))
+    anchors = {i: _anchor(items[i], rule) for i in {k for pair in pairs for k in pair}}
+    for i, found in partners.items():
+        item, anchor = items[i], anchors[i]
+        if any(item.doc.is_ignored(rule[key], anchor.line) for key in ("name", "code")):
+            continue
+        found.sort(key=lambda pair: (-pair[0], pair[1]))
+        score, j = found[0]
+        other = items[j]
+        where = f"{other.unit.path}:{item_line(other, anchors[j])}"
+        if other.unit.label:
+            where += f" ({other.unit.label})"
+        more = f", and {len(found) - 1} more" if len(found) > 1 else ""
+        message = f"{rule['message']} ({score:.0%} the same as {where}{more})"
+        placed = item.place(_with_message(anchor, message))
+        item.result.diagnostics.append(placed)
+        item.result.diagnostics.sort(key=lambda d: (d.start, -d.severity, d.code))
+
+
+def item_line(item, anchor: Diagnostic) -> int:
+    return item.place(anchor).line
+
+
+def _anchor(item, rule: dict) -> Diagnostic:
+    """A finding on the response's first sentence (its text-space position)."""
+    doc = item.doc
+    if doc.sentences:
+        first = doc.sentences[0]
+        chunk = doc.analysed[first.start : first.end]
+        start = first.start + len(chunk) - len(chunk.lstrip())
+        end = max(first.start + len(chunk.rstrip()), start)
+    else:
+        start = end = doc.body_start
+    line, column = doc.position(start)
+    end_line, end_column = doc.position(end)
+    return Diagnostic(
+        rule=rule["name"], code=rule["code"], severity=item.selection.severity_of(rule, None),
+        message=rule["message"], path=doc.path, line=line, column=column, end_line=end_line,
+        end_column=end_column, start=start, end=end, match=doc.text[start:end][:200],
+        suggestion=rule["suggestion"],
+    )
+
+
+def _with_message(diagnostic: Diagnostic, message: str) -> Diagnostic:
+    from dataclasses import replace
+
+    return replace(diagnostic, message=message)
