@@ -296,3 +296,13 @@ def test_example_repository_readme_is_excluded_by_its_config(repo):
     run = lint([repo])
     assert str(repo / "README.md") not in {r.path for r in run.results}
     assert not run.problems
+
+
+def test_config_exclude_applies_to_files_named_one_by_one(tmp_path):
+    """pre-commit names every changed file; the repository's `exclude` must still hold."""
+    (tmp_path / ".replycoach.yaml").write_text("exclude: [README.md, 'drafts/*']\n", encoding="utf-8")
+    (tmp_path / "drafts").mkdir()
+    for name in ("README.md", "drafts/new.txt", "kept.txt"):
+        (tmp_path / name).write_text("Hi Anna, kindly wait.\n", encoding="utf-8")
+    run = lint([tmp_path / "README.md", tmp_path / "drafts" / "new.txt", tmp_path / "kept.txt"])
+    assert [r.path for r in run.results] == [str(tmp_path / "kept.txt")] and not run.problems

@@ -60,7 +60,8 @@ def expand(paths: list[str], config_for) -> Iterator[tuple[str, Path | None, str
             if not found:
                 yield raw, None, f"no reply files here (looked for {', '.join(config.extensions)})", True
         elif path.exists():
-            yield raw, path, None, True
+            if not excluded(path, config_for(path)):  # pre-commit names files one by one
+                yield raw, path, None, True
         else:
             yield raw, None, "no such file or directory", True
 
@@ -75,9 +76,20 @@ def _walk(root: Path, config: Config) -> Iterator[Path]:
             if not name.lower().endswith(config.extensions):
                 continue
             rel = str(path.relative_to(root))
-            if any(fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(name, pat) for pat in config.exclude):
+            if any(fnmatch.fnmatch(rel, pat) for pat in config.exclude) or excluded(path, config):
                 continue
             yield path
+
+
+def excluded(path: Path, config: Config) -> bool:
+    """Whether the config's `exclude` matches the file's name or its path from the config's folder."""
+    if not config.exclude:
+        return False
+    names = [path.name]
+    base = config.base_dir.resolve() if config.path else None
+    if base is not None and path.resolve().is_relative_to(base):
+        names.append(path.resolve().relative_to(base).as_posix())
+    return any(fnmatch.fnmatch(name, pattern) for name in names for pattern in config.exclude)
 
 
 def read_source(path: Path | None, display: str, max_bytes: int) -> SourceText:

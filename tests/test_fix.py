@@ -1,0 +1,186 @@
+"""`lint --fix` and `--diff`: the playbook's plain-words substitutions, applied safely.
+
+What a user relies on: the fix lands where the finding was, nothing else in the file moves
+(encoding, byte-order mark, line endings, permissions), a file with nothing to fix is not
+touched, a read-only file is reported and left alone, and --diff writes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.helpers import run_cli
+
+CORPORATE = ("--select", "corporate-speak", "--lang", "en")
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "canned-repo"
+
+
+def test_fix_rewrites_phrases_keeps_case_and_reports_what_remains(tmp_path):
+    reply = tmp_path / "reply.txt"
+    reply.write_text("Hi Anna,\nKindly note the parcel is late. Please note that the box was damaged.\n"
+                     "We hereby confirm a refund.\n- Ann\n", encoding="utf-8")
+    result = run_cli("lint", "reply.txt", "--fix", *CORPORATE, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert reply.read_text(encoding="utf-8") == (
+        "Hi Anna,\nPlease note the parcel is late. The box was damaged.\nWe confirm a refund.\n- Ann\n")
+    assert "fixed 3 findings in 1 file" in result.stderr
+    assert "corporate-speak" not in result.stdout  # the report is of the fixed file
+
+
+def test_fix_keeps_bom_crlf_and_mixed_line_endings_and_permissions(tmp_path):
+    reply = tmp_path / "reply.md"
+    original = b"\xef\xbb\xbfHi Anna,\r\nKindly wait.\nWe value your feedback.\r\n- Ann"
+    reply.write_bytes(original)
+    reply.chmod(0o640)
+    result = run_cli("lint", str(reply), "--fix", *CORPORATE)
+    assert result.returncode == 0, result.stderr
+    assert reply.read_bytes() == b"\xef\xbb\xbfHi Anna,\r\nPlease wait.\nThanks for telling us.\r\n- Ann"
+    assert stat.S_IMODE(reply.stat().st_mode) == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["reply.md"]  # no temporary file left behind
+
+
+def test_fix_keeps_utf16(tmp_path):
+    reply = tmp_path / "reply.txt"
+    reply.write_bytes("Hi Żaneta, kindly wait.\r\n".encode("utf-16"))
+    result = run_cli("lint", str(reply), "--fix", *CORPORATE)
+    assert result.returncode == 0, result.stderr
+    assert reply.read_bytes() == "Hi Żaneta, please wait.\r\n".encode("utf-16")
+
+
+def test_a_file_with_nothing_to_fix_is_not_touched(tmp_path):
+    clean = tmp_path / "clean.txt"
+    clean.write_text("Hi Anna, sorry, I've sent a new one today. - Ann\n", encoding="utf-8")
+    dirty = tmp_path / "dirty.txt"
+    dirty.write_text("Hi Anna, kindly wait.\n", encoding="utf-8")
+    os.utime(clean, (1_000_000_000, 1_000_000_000))
+    before = clean.stat()
+    result = run_cli("lint", str(clean), str(dirty), "--fix", *CORPORATE)
+    assert result.returncode == 0, result.stderr
+    after = clean.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert dirty.read_text(encoding="utf-8") == "Hi Anna, please wait.\n"
+
+
+def test_a_read_only_file_is_reported_and_left_unchanged(tmp_path):
+    locked = tmp_path / "locked.txt"
+    locked.write_text("Hi Anna, kindly wait.\n", encoding="utf-8")
+    locked.chmod(0o444)
+    other = tmp_path / "other.txt"
+    other.write_text("Hi Bob, kindly wait.\n", encoding="utf-8")
+    result = run_cli("lint", str(locked), str(other), "--fix", *CORPORATE)
+    assert result.returncode == 2
+    assert f"{locked}: read-only file: not fixed" in result.stderr
+    assert locked.read_text(encoding="utf-8") == "Hi Anna, kindly wait.\n"
+    assert other.read_text(encoding="utf-8") == "Hi Bob, please wait.\n"
+
+
+def test_diff_shows_the_fix_and_writes_nothing(tmp_path):
+    reply = tmp_path / "reply.txt"
+    reply.write_text("Hi Anna,\nkindly wait.\n", encoding="utf-8")
+    result = run_cli("lint", "reply.txt", "--diff", *CORPORATE, cwd=tmp_path)
+    assert result.returncode == 1  # there is something to fix
+    assert result.stdout == ("--- a/reply.txt\n+++ b/reply.txt\n@@ -1,2 +1,2 @@\n Hi Anna,\n"
+                             "-kindly wait.\n+please wait.\n")
+    assert reply.read_text(encoding="utf-8") == "Hi Anna,\nkindly wait.\n"
+    clean = run_cli("lint", "-", "--diff", *CORPORATE, input="Hi Anna, sorry.\n")
+    assert (clean.returncode, clean.stdout) == (0, "")
+
+
+def test_fix_and_diff_together_is_a_usage_error(tmp_path):
+    reply = tmp_path / "reply.txt"
+    reply.write_text("Hi Anna, kindly wait.\n", encoding="utf-8")
+    result = run_cli("lint", str(reply), "--fix", "--diff")
+    assert result.returncode == 2 and "--fix and --diff" in result.stderr
+    assert reply.read_text(encoding="utf-8") == "Hi Anna, kindly wait.\n"
+
+
+COLLECTION = """\
+# saved replies (comments and layout must survive --fix)
+responses:
+  - id: block
+    text: |
+      Hi {{ customer.name }},
+      kindly DM us and I'll check today.
+      We apologise for any inconvenience this may have caused. - Ann
+  - id: single
+    text: 'Hi {{ customer.name }}, kindly DM us. We apologise for any inconvenience this may have caused.'
+  - id: double
+    text: "Hi {{ customer.name }},\\nkindly DM us. \\u00e9"
+  - id: plain
+    text: Hi {{ customer.name }}, kindly DM us.
+"""
+
+
+def test_fix_inside_a_yaml_collection_keeps_its_layout_and_quoting(tmp_path):
+    path = tmp_path / "replies.yaml"
+    path.write_text(COLLECTION, encoding="utf-8")
+    result = run_cli("lint", str(path), "--fix", *CORPORATE)
+    assert result.returncode == 0, result.stdout + result.stderr
+    fixed = path.read_text(encoding="utf-8")
+    assert fixed.startswith("# saved replies (comments and layout must survive --fix)\n")
+    texts = {r["id"]: r["text"] for r in yaml.safe_load(fixed)["responses"]}
+    assert texts == {
+        "block": "Hi {{ customer.name }},\nplease DM us and I'll check today.\nI'm sorry about this. - Ann\n",
+        "single": "Hi {{ customer.name }}, please DM us. I'm sorry about this.",
+        "double": "Hi {{ customer.name }},\nplease DM us. é",
+        "plain": "Hi {{ customer.name }}, please DM us.",
+    }
+    assert "'Hi {{ customer.name }}, please DM us. I''m sorry about this.'" in fixed  # quoting kept
+    assert '"Hi {{ customer.name }},\\nplease DM us. \\u00e9"' in fixed  # escapes kept
+
+
+def test_fix_inside_a_json_collection(tmp_path):
+    path = tmp_path / "replies.json"
+    path.write_text('[\n  {"id": "a", "text": "Hi {{ customer.name }}, kindly DM us.\\nWe apologise for any '
+                    'inconvenience this may have caused."}\n]\n', encoding="utf-8")
+    result = run_cli("lint", str(path), "--fix", *CORPORATE)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert path.read_text(encoding="utf-8") == (
+        '[\n  {"id": "a", "text": "Hi {{ customer.name }}, please DM us.\\nI\'m sorry about this."}\n]\n')
+
+
+def test_fix_skips_what_cannot_be_rewritten_exactly_and_says_so(tmp_path):
+    path = tmp_path / "replies.json"
+    original = '[{"id": "a", "text": "Hi {{ customer.name }}, \\u006bindly DM us."}]\n'  # an escaped "k"
+    path.write_text(original, encoding="utf-8")
+    result = run_cli("lint", str(path), "--fix", *CORPORATE)
+    assert result.returncode == 0  # a warning remains; nothing failed
+    assert path.read_text(encoding="utf-8") == original
+    assert "corporate-speak: not fixed" in result.stderr
+    assert "corporate-speak" in result.stdout  # still reported after the attempt
+
+
+def test_fix_on_the_example_repository_removes_every_fixable_finding(tmp_path):
+    repo = tmp_path / "canned-repo"
+    shutil.copytree(EXAMPLE, repo)
+    before = run_cli("lint", "responses", "--format", "json", cwd=repo)
+    fixable = [d for f in _files(before) for d in f["diagnostics"] if "replacement" in d]
+    assert fixable, "the example repository should have something to fix"
+    result = run_cli("lint", "responses", "--fix", "--format", "json", cwd=repo)
+    assert f"fixed {len(fixable)} findings" in result.stderr, result.stderr
+    after = [d for f in _files(result) for d in f["diagnostics"] if "replacement" in d]
+    assert after == []
+    assert not list(repo.rglob("*.replycoach-fix"))
+
+
+def _files(result):
+    import json
+
+    return json.loads(result.stdout)["files"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symlinks")
+def test_fix_writes_through_a_symlink_and_keeps_the_link(tmp_path):
+    real = tmp_path / "real.txt"
+    real.write_text("Hi Anna, kindly wait.\n", encoding="utf-8")
+    link = tmp_path / "link.txt"
+    link.symlink_to(real)
+    result = run_cli("lint", str(link), "--fix", *CORPORATE)
+    assert result.returncode == 0, result.stderr
+    assert link.is_symlink() and real.read_text(encoding="utf-8") == "Hi Anna, please wait.\n"
