@@ -1,9 +1,10 @@
 """The pre-commit hook, run by the real pre-commit framework against this project.
 
-`pre-commit try-repo` clones this checkout (with its uncommitted changes to tracked files),
-installs it into a fresh virtual environment as any user's pre-commit would, and runs the
-`replycoach` hook from `.pre-commit-hooks.yaml` on the files given. It takes a minute the
-first time (building that environment); the second run reuses it.
+The test clones this checkout's HEAD (what CI and users get: work in progress in the tree
+is not part of it), and `pre-commit try-repo` installs that clone into a fresh virtual
+environment as any user's pre-commit would and runs the `replycoach` hook from
+`.pre-commit-hooks.yaml` on the files given. The first run takes a minute (building that
+environment); the second reuses it.
 """
 
 from __future__ import annotations
@@ -48,11 +49,11 @@ def _git(*args, cwd):
     subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
 
 
-def _hook(repo: Path, home: Path, *files: str) -> subprocess.CompletedProcess:
+def _hook(project: Path, repo: Path, home: Path, *files: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHONPATH", "REPLYCOACH_", "PRE_COMMIT"))}
     env.update(PRE_COMMIT_HOME=str(home), REPLYCOACH_CACHE_DIR=str(home / "replycoach-cache"))
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(PROJECT), "replycoach", "--verbose", "--files", *files],
+        [sys.executable, "-m", "pre_commit", "try-repo", str(project), "replycoach", "--verbose", "--files", *files],
         cwd=repo, env=env, capture_output=True, text=True, timeout=900,
     )
 
@@ -62,7 +63,7 @@ def test_hook_fails_on_a_flawed_response_and_passes_once_it_is_fixed(tmp_path):
     (repo / "responses").mkdir(parents=True)
     (repo / ".replycoach.yaml").write_text(CONFIG, encoding="utf-8")
     (repo / ".pre-commit-config.yaml").write_text(
-        f"repos:\n  - repo: {PROJECT.as_uri()}\n    rev: HEAD\n    hooks:\n      - id: replycoach\n",
+        f"repos:\n  - repo: {PROJECT.as_uri()}\n    rev: v0.1.0\n    hooks:\n      - id: replycoach\n",
         encoding="utf-8")
     late = repo / "responses" / "late.txt"
     late.write_text(FLAWED, encoding="utf-8")
@@ -70,9 +71,11 @@ def test_hook_fails_on_a_flawed_response_and_passes_once_it_is_fixed(tmp_path):
     _git("init", "-q", cwd=repo)
     _git("add", ".", cwd=repo)
     home = tmp_path / "pre-commit-home"
+    project = tmp_path / "replycoach"
+    _git("clone", "-q", str(PROJECT), str(project), cwd=tmp_path)
     files = ["responses/late.txt", "responses/faq.yaml", ".pre-commit-config.yaml", ".replycoach.yaml"]
 
-    failed = _hook(repo, home, *files)
+    failed = _hook(project, repo, home, *files)
     output = failed.stdout + failed.stderr
     assert failed.returncode == 1, output
     assert "Failed" in output and "unknown-placeholder" in output and "customer.nickname" in output
@@ -80,6 +83,6 @@ def test_hook_fails_on_a_flawed_response_and_passes_once_it_is_fixed(tmp_path):
     assert "not a canned-response collection" not in output  # the configs were not linted
 
     late.write_text(FIXED, encoding="utf-8")
-    passed = _hook(repo, home, *files)
+    passed = _hook(project, repo, home, *files)
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "Passed" in passed.stdout
