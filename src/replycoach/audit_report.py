@@ -427,11 +427,13 @@ def histogram_svg(bins: list[dict], settings: dict, report: dict) -> str:
     public_target = float(settings["first_reply_target_minutes"].get("public", 60))
     out = [f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="Histogram of first-reply times" '
            f'xmlns="http://www.w3.org/2000/svg">']
-    for frac in (0.25, 0.5, 0.75, 1.0):
-        y = top + plot_h * (1 - frac)
+    step_y = _nice_step(peak)
+    peak = max(peak, step_y * -(-peak // step_y))  # the axis ends on a tick
+    for tick in range(step_y, peak + 1, step_y):
+        y = top + plot_h * (1 - tick / peak)
         out.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#eef0f3"/>')
         out.append(f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end" fill="#5b6573">'
-                   f"{_int(round(peak * frac))}</text>")
+                   f"{_int(tick)}</text>")
     for i, b in enumerate(bins):
         x = left + i * step
         h = plot_h * b["count"] / peak
@@ -464,6 +466,17 @@ def histogram_svg(bins: list[dict], settings: dict, report: dict) -> str:
     if never:
         out.append(f'<p class="muted">Not in the chart: {_int(never)} conversations never answered.</p>')
     return "".join(out)
+
+
+def _nice_step(peak: int) -> int:
+    """A round tick step (1, 2, 5, 10, 20, 50, ...) giving at most five gridlines."""
+    step = 1
+    while peak / step > 5:
+        for factor in (2, 5, 10):
+            if peak / (step * factor) <= 5:
+                return step * factor
+        step *= 10
+    return step
 
 
 def checklist_svg(items: list[dict]) -> str:
