@@ -91,7 +91,7 @@ def test_user_playbook_extends_adds_phrases_overrides_and_disables(tmp_path):
     )
     (tmp_path / ".replycoach.yaml").write_text("playbooks: [brand.yaml]\n")
     reply = tmp_path / "r.txt"
-    reply.write_text("Our synergy is GREAT. DM us.\n")
+    reply.write_text("Our synergy is REALLY GREAT. DM us.\n")
     _, report = lint_json(str(reply))
     diags = report["files"][0]["diagnostics"]
     synergy = next(d for d in diags if d["rule"] == "corporate-speak")
