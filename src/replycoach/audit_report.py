@@ -175,6 +175,8 @@ def _quality_lines(quality: dict) -> list[Line]:
             out.append([("    │ ", "dim"), (_clip(w["text"].replace("\n", " ⏎ "), 150), "magenta")])
             for f in w["findings"][:6]:
                 out.append([("    └ ", "dim"), (f["rule"].ljust(26), "bold"), (_clip(f["message"], 90), "")])
+            if len(w["findings"]) > 6:
+                out.append([(f"    … and {len(w['findings']) - 6} more (see --format json or --html)", "dim")])
     return out
 
 
