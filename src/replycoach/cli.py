@@ -233,6 +233,7 @@ def rules_docs(
 # --- commands defined in their own modules (one line each; keep this block together) ---
 app.command("audit")(__import__("replycoach.cli_audit", fromlist=["audit"]).audit)
 app.command("init")(__import__("replycoach.cli_init", fromlist=["init"]).init)
+app.command("draft")(__import__("replycoach.cli_draft", fromlist=["draft"]).draft)
 
 
 def main() -> None:

@@ -190,6 +190,9 @@ class Settings(Strict):
     industry_average_minutes: int | None = None
     acronyms: list[str] = []
     template_variables: list[str] = []
+    # `replycoach draft`'s triage: cue (abuse, ultimatum, personal_data, off_topic, concrete,
+    # resolved) -> the signals that show it in a case's text; triage keeps no word lists
+    triage: dict[str, list[str]] = {}
 
 
 class PlaybookFile(Strict):

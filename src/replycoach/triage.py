@@ -1,0 +1,134 @@
+"""Triage: which situation a complaint is, and why, before anything is drafted.
+
+The reply to a troll's ultimatum, a vague grumble, a political rant and a customer who
+posted their own phone number are different replies (seeds 002, 004, 003), so the draft
+command decides this first and says why. The words that give a situation away are not kept
+here: triage runs the playbook's own signal matchers over the complaint, and the playbook's
+`settings.triage` maps each cue (abuse, ultimatum, personal_data, off_topic, concrete) to the
+signals that show it. A brand that adds a swear word to `profanity` changes triage too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from replycoach.errors import UserError
+from replycoach.playbook import Playbook
+from replycoach.signals import find_signals
+
+SITUATIONS = ("complaint", "needs-details", "hostile", "off-topic", "outage", "personal-data-exposed", "praise")
+CUES = ("abuse", "ultimatum", "personal_data", "off_topic", "concrete", "resolved")
+DATA_NAMES = {"email-address": "e-mail address", "phone-number": "phone number", "card-number": "card number",
+              "order-number": "order number", "street-address": "street address"}
+
+
+@dataclass(frozen=True)
+class Triage:
+    situation: str
+    reasons: list[str]
+    tone: str | None = None  # the lint context's `tone` when the customer is hostile
+    exposed: tuple[str, ...] = ()  # signals of the personal data the customer posted publicly
+    found: dict[str, list[str]] = field(default_factory=dict)  # cue -> matched text, for coaching
+
+    @property
+    def replies(self) -> bool:
+        return self.situation != "off-topic"
+
+
+def cue_signals(playbook: Playbook) -> dict[str, list[str]]:
+    """The playbook's cue -> signals map, checked against the signals it defines."""
+    configured = playbook.settings.get("triage") or {}
+    for cue, signals in configured.items():
+        if cue not in CUES:
+            raise UserError(f"settings.triage: unknown cue {cue!r} (expected one of: {', '.join(CUES)})", "playbook")
+        for signal in signals:
+            if signal not in playbook.signals:
+                raise UserError(f"settings.triage.{cue}: undefined signal {signal!r}", "playbook")
+    return {cue: list(configured.get(cue, ())) for cue in CUES}
+
+
+def triage(case, playbook: Playbook, language: str) -> Triage:
+    """Classify the case. The order matters: what the case states beats what the text suggests,
+    and protecting the customer's data beats everything the text suggests."""
+    text = case.complaint.text or ""
+    cues = cue_signals(playbook)
+    hits = find_signals(text, playbook.matchers(language), playbook.signals) if text else {}
+    found = {cue: _matched(hits, signals) for cue, signals in cues.items()}
+
+    if case.kind == "off-topic":
+        return Triage("off-topic", ["the case marks it off-topic (kind: off-topic)",
+                                    "a reply is not recommended: answering posts that are not about the business "
+                                    "can start the very crisis you want to avoid"], found=found)
+    if case.kind == "outage":
+        return Triage("outage", ["the case is a known incident (kind: outage): apologise to each affected "
+                                 "customer, with compensation, before they have to complain"], found=found)
+    if case.kind == "praise":
+        return Triage("praise", ["the case marks it as praise (kind: praise): thank the customer, briefly"],
+                      found=found)
+
+    hostile_reasons = []
+    if found["abuse"]:
+        hostile_reasons.append(f"swearing or insults in the complaint ({_quote(found['abuse'])})")
+    if found["ultimatum"]:
+        hostile_reasons.append(f"an ultimatum or threat ({_quote(found['ultimatum'])})")
+    tone = "ultimatum" if found["ultimatum"] else "abusive" if found["abuse"] else None
+
+    exposed = _exposed(case, hits, cues["personal_data"], text)
+    if exposed and case.public:
+        names = ", ".join(DATA_NAMES.get(s, s.replace("-", " ")) for s in exposed)
+        reasons = [f"the customer posted their own personal data in a public {case.channel} post ({names})",
+                   "ask them to remove it, move to the private channel, and never repeat the data"]
+        if hostile_reasons:
+            reasons.append("the complaint is also hostile: " + "; ".join(hostile_reasons))
+        return Triage("personal-data-exposed", reasons, tone=tone, exposed=exposed, found=found)
+
+    if hostile_reasons:
+        return Triage("hostile", [*hostile_reasons,
+                                  "stay calm, polite and firm; explain; offer what the case allows and nothing more "
+                                  "under pressure; never mirror the language"], tone=tone, found=found)
+
+    concrete = found["concrete"]
+    if found["off_topic"] and not concrete and not case.issue.summary and case.kind is None:
+        topic = _quote(found["off_topic"])
+        return Triage("off-topic", [f"the post is about something other than the business ({topic}) "
+                                    "and names nothing we sold or did",
+                                    "a reply is not recommended: over-reacting to it can start a crisis"], found=found)
+    if not concrete and not case.issue.summary and case.resolution is None:
+        return Triage("needs-details", ["the complaint names nothing concrete to act on (no order, product, charge "
+                                        "or fault) and the case has no issue.summary",
+                                        "apologise and ask the one or two questions needed before promising anything"],
+                      found=found)
+    if case.issue.summary:
+        why = "the case says what went wrong (issue.summary)"
+    else:
+        why = f"the complaint names concrete details ({_quote(concrete)})"
+    return Triage("complaint", [why, "the normal path: apologise, fix, make it up, private channel, a real name"],
+                  found=found)
+
+
+def _matched(hits, signals) -> list[str]:
+    seen: dict[str, None] = {}
+    for signal in signals:
+        for hit in sorted(hits.get(signal, ()), key=lambda h: h.start):
+            seen.setdefault(hit.text.strip(), None)
+    return list(seen)
+
+
+def _exposed(case, hits, signals: list[str], text: str) -> tuple[str, ...]:
+    """Personal-data signals found in the complaint, plus the case's own data quoted in it."""
+    found = [s for s in signals if hits.get(s)]
+    folded = _fold(text)
+    for signal, value in case.personal_data().items():
+        if signal in signals and signal not in found and len(_fold(value)) >= 4 and _fold(value) in folded:
+            found.append(signal)
+    return tuple(found)
+
+
+def _fold(text: str) -> str:
+    """Lower case without spaces, dashes or dots, so '+48 601-234-567' finds '48601234567'."""
+    return "".join(c for c in text.lower() if c.isalnum() or c == "@")
+
+
+def _quote(items: list[str], limit: int = 3) -> str:
+    shown = ", ".join(f"“{item}”" for item in items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
