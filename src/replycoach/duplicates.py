@@ -41,31 +41,35 @@ def shingles(doc) -> frozenset[tuple[str, str]]:
 
 
 def similar_pairs(sets: list[frozenset], threshold: float) -> dict[tuple[int, int], float]:
-    """Every pair (i < j) whose Jaccard similarity is at least `threshold`."""
+    """Every pair (i < j) whose Jaccard similarity is at least `threshold`.
+
+    Word pairs become bit positions, rarest first, so a response is one integer and the
+    overlap of two is `(a & b).bit_count()`: no hashing in the inner loop.
+    """
     frequency = Counter(s for group in sets for s in group)
-    order = {s: rank for rank, s in enumerate(sorted(frequency, key=lambda s: (frequency[s], s)))}
+    rank = {s: r for r, s in enumerate(sorted(frequency, key=frequency.__getitem__))}
+    ranked = [sorted(rank[s] for s in group) for group in sets]
+    sizes = [len(r) for r in ranked]
+    masks = [sum(1 << r for r in bits) for bits in ranked]
     index: dict[int, list[int]] = defaultdict(list)
+    skip: dict[int, int] = defaultdict(int)  # per posting list: how many entries are now too small
     found: dict[tuple[int, int], float] = {}
-    usable = (i for i, group in enumerate(sets) if len(group) >= MIN_SHINGLES)
-    by_size = sorted(usable, key=lambda i: len(sets[i]))
-    for i in by_size:
-        group = sets[i]
-        ranked = sorted(order[s] for s in group)
-        prefix = len(ranked) - math.ceil(threshold * len(ranked)) + 1
-        seen: set[int] = set()
-        for token in ranked[:prefix]:
-            for j in index[token]:
-                if j in seen:
-                    continue
-                seen.add(j)
-                other = sets[j]
-                if len(other) < threshold * len(group):  # too small to be similar (sizes only grow)
-                    continue
-                common = len(group & other)
-                score = common / (len(group) + len(other) - common)
-                if score >= threshold:
-                    found[(min(i, j), max(i, j))] = score
-            index[token].append(i)
+    for i in sorted((i for i in range(len(sets)) if sizes[i] >= MIN_SHINGLES), key=sizes.__getitem__):
+        size, mask = sizes[i], masks[i]
+        smallest = threshold * size  # sizes only grow from here, so smaller entries never match again
+        candidates: set[int] = set()
+        for token in ranked[i][: size - math.ceil(threshold * size) + 1]:
+            postings = index[token]
+            start = skip[token]
+            while start < len(postings) and sizes[postings[start]] < smallest:
+                start += 1
+            skip[token] = start
+            candidates.update(postings[start:])
+            postings.append(i)
+        for j in candidates:
+            common = (mask & masks[j]).bit_count()
+            if common / (size + sizes[j] - common) >= threshold:
+                found[(j, i) if j < i else (i, j)] = common / (size + sizes[j] - common)
     return found
 
 
