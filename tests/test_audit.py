@@ -26,7 +26,7 @@ import json
 import statistics
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from replycoach.audit import AuditOptions, Problems, quantile, read_csv, read_jsonl, run_audit
@@ -232,3 +232,82 @@ def test_quantile_agrees_with_the_standard_library(values):
     assert quantile(values, 0.5) == pytest.approx(statistics.median(values))
     deciles = statistics.quantiles(values, n=10, method="inclusive")
     assert quantile(values, 0.9) == pytest.approx(deciles[8], rel=1e-9, abs=1e-6)
+
+
+def test_notes_for_what_is_kept_but_worth_knowing(tmp_path):
+    path = tmp_path / "notes.jsonl"
+    rows = [
+        {"id": "a", "channel": "Trustpilot", "messages": [
+            {"role": "Customer", "author": "x", "at": "2024-01-01T10:00:00Z", "text": "late"},
+            {"role": "agent", "author": "", "at": "2024-01-01T10:30:00Z"}]},
+        {"id": "b", "messages": [
+            {"role": "customer", "author": "y", "at": "2024-01-02T10:00:00Z", "text": "broken"},
+            {"role": "agent", "author": "Ann", "at": "2024-01-02T11:00:00Z",
+             "text": "Sorry! I'll send a new one today. Ann"}]},
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    report = run_audit(str(path), AuditOptions(jobs=1))
+    notes = {n["note"]: (n["count"], n["first_lines"]) for n in report["notes"]}
+    assert notes["unknown-channel"] == (1, [1])
+    assert notes["missing-channel"] == (1, [2])
+    assert notes["missing-author"] == (1, [1])
+    assert notes["missing-text"] == (1, [1])
+    assert report["first_reply"]["answered"] == 2  # a reply without text still answers
+    assert report["quality"]["linted"] == 1 and report["quality"]["not_linted"] == 1
+    assert set(report["by_visibility"]) == {"unknown"}
+
+
+JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20)
+    | st.sampled_from(["customer", "agent", "2024-01-01T10:00:00Z", "2024-01-01T10:00", "twitter", "email"]),
+    lambda inner: st.lists(inner, max_size=4)
+    | st.dictionaries(st.sampled_from(["id", "channel", "messages", "role", "author", "at", "text"]), inner,
+                      max_size=6),
+    max_leaves=20,
+)
+
+
+@settings(deadline=None, max_examples=80)  # the first example loads and validates the playbook
+@given(st.lists(JSONISH | st.text(max_size=30), min_size=1, max_size=8))
+def test_any_jsonl_gives_a_report_or_one_input_error(lines):
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "fuzz.jsonl"
+        path.write_text("\n".join(x if isinstance(x, str) else json.dumps(x) for x in lines) + "\n",
+                        encoding="utf-8")
+        try:
+            report = run_audit(str(path), AuditOptions(jobs=1, lint=False))
+        except UserError:
+            return
+    first = report["first_reply"]
+    assert first["answered"] + first["never_answered"] == first["conversations"]
+    assert report["input"]["conversations"] >= first["conversations"]
+
+
+CELL = st.sampled_from(["c1", "c2", "", "customer", "agent", "bot", "2024-01-01T10:00:00Z", "2024-01-01T09:00:00+02:00",
+                        "soon", "twitter", "email", '"', "a,b", "line\nbreak"]) | st.text(max_size=8)
+
+
+@settings(deadline=None, max_examples=80)
+@given(st.lists(st.lists(CELL, min_size=0, max_size=8), max_size=8))
+def test_any_csv_gives_a_report_or_one_input_error(rows):
+    import csv
+    import io
+    import tempfile
+    from pathlib import Path
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["conversation_id", "channel", "role", "author", "at", "text"])
+    writer.writerows(rows)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "fuzz.csv"
+        path.write_text(out.getvalue(), encoding="utf-8")
+        try:
+            report = run_audit(str(path), AuditOptions(jobs=1, lint=False))
+        except UserError:
+            return
+    first = report["first_reply"]
+    assert first["answered"] + first["never_answered"] == first["conversations"]
