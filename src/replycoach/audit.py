@@ -692,6 +692,9 @@ class ReplyLinter:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
+            if "fork" not in multiprocessing.get_all_start_methods():  # Windows: lint in-process
+                self.workers = 1
+                return
             self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
             self.pool.submit(int).result()  # fork the workers now, before any progress-bar thread runs
 
