@@ -60,6 +60,9 @@ CASES = [
      "- Ивелина",
      {"fault": "company"}, {"apology", "fix", "compensation", "signature"}, set(), set(),
      {"blames-customer", "no-compensation", "no-fix"}),
+    ("Трябваше да сте получили имейл с потвърждение. Съжаляваме, че не е стигнал до вас, ще ви го изпратим "
+     "отново днес. - Ани",
+     {}, {"apology", "fix"}, set(), set(), {"blames-customer", "missing-apology", "no-fix"}),
     ("Това не отговаря на истината – поръчката е доставена на 12 март.",
      {"visibility": "public"}, set(), set(), {"argues-publicly"}, set()),
     ("Не пишете глупости, пратката ви е доставена.",
@@ -150,7 +153,7 @@ def test_corporate_phrases_get_plain_bulgarian_replacements():
 @pytest.mark.parametrize("apology", [
     "Съжаляваме за грешния размер.", "Съжалявам за грешния размер.", "Извиняваме се за грешния размер.",
     "Извинявам се за грешния размер.", "Извинете ни за грешния размер.", "Приемете извиненията ни за размера.",
-    "Грешката е изцяло наша.", "Сбъркахме размера, простете ни.",
+    "Грешката е изцяло наша.", "Сбъркахме размера, простете ни.", "Много ни е неприятно, че пратката се забави.",
 ])
 def test_apology_is_found_in_every_person_and_form(apology):
     assert lint_text(apology, BOOK, {"kind": "complaint"}).checklist["apology"]
