@@ -17,7 +17,7 @@ from pathlib import Path
 
 from replycoach import __version__
 
-FORMAT = 3
+FORMAT = 4
 
 
 def cache_dir() -> Path | None:

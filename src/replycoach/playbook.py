@@ -27,6 +27,9 @@ class Playbook:
     checklist: dict[str, dict]
     settings: dict
     files: list[str]
+    # where each lexicon entry can start (triggers.analyse), worked out once when the
+    # playbook is built and kept in the cache: parsing every regex costs more than a lint
+    triggers: dict[str, dict[str, list]] = field(default_factory=dict)
     _matchers: dict = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -58,9 +61,12 @@ class Playbook:
             from replycoach.signals import compile_lexicon
 
             merged = dict(self.lexicon.get("*", {}))
+            analysis = dict(self.triggers.get("*", {}))
             for name, entries in self.lexicon.get(language, {}).items():
                 merged[name] = merged.get(name, []) + entries
-            self._matchers[language] = compile_lexicon(merged, self.signals)
+                own = self.triggers.get(language, {}).get(name)
+                analysis[name] = analysis.get(name, []) + own if own is not None else []
+            self._matchers[language] = compile_lexicon(merged, self.signals, analysis)
         return self._matchers[language]
 
 
@@ -218,11 +224,17 @@ def _build(roots: list[str]) -> tuple[dict, list[str]]:
         path = Path(root)
         merger.add(path, "builtin" if path.parent == builtin else "user")
     data = merger.result()
+    from replycoach.signals import check, entry_analysis
+
+    data["triggers"] = {
+        lang: {name: [entry_analysis(e) for e in entries] for name, entries in signals.items()}
+        for lang, signals in data["lexicon"].items()
+    }
     # compile every language once, so a bad pattern is reported now (naming its file)
     playbook = Playbook.from_data(data)
     for lang in [*playbook.languages, "*"]:
         try:
-            playbook.matchers(lang)
+            check(playbook.matchers(lang))
         except ValueError as exc:
             raise UserError(str(exc), f"lexicon {lang}") from None
     return data, merger.files

@@ -1,4 +1,4 @@
-"""Finding signals in text: a signal's lexicon compiled to one regex, run once per reply.
+"""Finding signals in text: a signal's lexicon as one regex, tried where its entries can start.
 
 Phrases are the friendly way to write a lexicon entry: words match case-insensitively on
 word boundaries, any run of white space matches any other, straight and curly apostrophes
@@ -10,12 +10,15 @@ przepraszające ...). Patterns are plain regexes for what phrases can't say.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from replycoach import triggers
 
 WORD_EDGE_LEFT = r"(?<![\w@#])"
 WORD_EDGE_RIGHT = r"(?!\w)"
 _SPACE = re.compile(r"\s+")
 _APOSTROPHE = re.compile("['’]")
+WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,21 +32,180 @@ class Hit:
 
 @dataclass(slots=True)
 class Matcher:
+    """One signal's lexicon, tried only at the words where its entries can start.
+
+    `entries` are longest first (the most specific entry of a signal wins at a position);
+    regex group `e{i}` is `entries[i]`. `keys[i]` says where entry i can start (see
+    `triggers.entry_keys`): folded words or word prefixes, None for anywhere (those entries
+    are scanned for with a regex of their own), False for "may match empty" (then the whole
+    signal is scanned with `finditer`, as a plain regex would be). `find` returns exactly
+    the matches `regex.finditer` would; it only skips the positions where no entry can start.
+    """
+
     signal: str
-    regex: re.Pattern
     entries: list[dict]
     validators: dict[str, str]
     match_opaque: bool
+    analysis: list = field(default_factory=list)  # per entry: triggers.analyse(its regex)
+    by_key: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    rest: tuple[int, ...] = ()
+    needs: tuple[tuple[int, tuple[str, ...] | None], ...] = ()
+    scan_all: bool = False
+    _regexes: dict = field(default_factory=dict, repr=False)
 
-    def find(self, text: str) -> list[Hit]:
+    def __post_init__(self) -> None:
+        if len(self.analysis) != len(self.entries):
+            self.analysis = [entry_analysis(e) for e in self.entries]
+        self.scan_all = any(keys is False for keys, _ in self.analysis)
+        by_key: dict[str, list[int]] = {}
+        for i, (keys, _) in enumerate(self.analysis):
+            for key in keys or ():
+                by_key.setdefault(key, []).append(i)
+        self.by_key = {k: tuple(v) for k, v in by_key.items()}
+        self.rest = tuple(i for i, (keys, _) in enumerate(self.analysis) if keys is None)
+        self.needs = tuple((i, tuple(self.analysis[i][1]) if self.analysis[i][1] else None) for i in self.rest)
+
+    def _scanned(self, low: str | None) -> tuple[int, ...]:
+        """The scanned-for entries that can occur in a text (folded: `low`) at all."""
+        if low is None:
+            return self.rest
+        return tuple(i for i, needs in self.needs if needs is None or any(_occurs(n, low) for n in needs))
+
+    @property
+    def regex(self) -> re.Pattern:
+        """All entries in one regex (what `find` is equivalent to scanning with)."""
+        return self._compiled(tuple(range(len(self.entries))))
+
+    def _compiled(self, indices: tuple[int, ...]) -> re.Pattern:
+        regex = self._regexes.get(indices)
+        if regex is None:
+            regex = self._regexes[indices] = _assemble(self.signal, self.entries, indices)
+        return regex
+
+    def _at(self, indices: tuple[int, ...], scanned: tuple[int, ...]) -> re.Pattern:
+        if not scanned:
+            return self._compiled(indices)
+        regex = self._regexes.get((indices, scanned))
+        if regex is None:
+            both = tuple(sorted({*indices, *scanned}))
+            regex = self._regexes[(indices, scanned)] = self._compiled(both)
+        return regex
+
+    def find(self, text: str, candidates: list[tuple[int, tuple[int, ...]]] | None = None,
+             low: str | None = None) -> list[Hit]:
+        """Hits in `text`, exactly those of `self.regex.finditer(text)`.
+
+        `candidates`: (word start, entries that can start there) in text order, as
+        `Matchers.candidates` works them out, and `low` the folded text; None for either
+        when the caller has not (then every position is tried).
+        """
+        if self.scan_all or candidates is None:
+            return self._hits(self.regex.finditer(text))
+        scanned = self._scanned(low) if self.rest else ()
+        rest = self._compiled(scanned) if scanned else None
+        if not candidates:
+            return self._hits(rest.finditer(text)) if rest is not None else []
+        matches = []
+        pos = 0
+        upcoming = rest.search(text) if rest is not None else None  # leftmost scanned match >= pos
+        for start, indices in candidates:
+            if start < pos:
+                continue
+            while upcoming is not None and upcoming.start() < start:
+                if upcoming.start() >= pos:
+                    matches.append(upcoming)
+                    pos = upcoming.end()
+                upcoming = rest.search(text, pos)
+            if start < pos:
+                continue
+            m = self._at(indices, scanned if upcoming is not None and upcoming.start() == start else ()).match(
+                text, start)
+            if m is not None:
+                matches.append(m)
+                pos = m.end()
+        while upcoming is not None:
+            if upcoming.start() >= pos:
+                matches.append(upcoming)
+                pos = upcoming.end()
+            upcoming = rest.search(text, pos)
+        return self._hits(matches)
+
+    def _hits(self, matches) -> list[Hit]:
         hits = []
-        for m in self.regex.finditer(text):
+        for m in matches:
             group = m.lastgroup
             entry = self.entries[int(group[1:])] if group else {}
             if group in self.validators and not VALIDATORS[self.validators[group]](m.group(0)):
                 continue
             hits.append(Hit(self.signal, m.start(), m.end(), m.group(0), entry.get("replace")))
         return hits
+
+
+def _occurs(need: str, low: str) -> bool:
+    return bool(_DIGIT.search(low)) if need == triggers.DIGIT else need in low
+
+
+_DIGIT = re.compile(r"\d")
+
+
+class Matchers(dict):
+    """A language's matchers by signal name, plus the table of which entries can start at which word.
+
+    `candidates` makes one pass over a reply's words and hands every signal the word starts
+    where one of its entries can match, with those entries. What each distinct word selects
+    is remembered (up to `WORD_CACHE` words), so a batch pays for a word once.
+    """
+
+    WORD_CACHE = 100_000
+
+    def __init__(self, matchers: dict[str, Matcher]) -> None:
+        super().__init__(matchers)
+        table: dict[str, list[tuple[str, tuple[int, ...]]]] = {}
+        for name, matcher in matchers.items():
+            if not matcher.scan_all:
+                for key, indices in matcher.by_key.items():
+                    table.setdefault(key, []).append((name, indices))
+        self.table = table
+        self.prefix_lengths = sorted({len(k) - 1 for k in table if k.endswith(triggers.PREFIX)})
+        self._words: dict[str, tuple[tuple[str, tuple[int, ...]], ...]] = {}
+
+    def candidates(self, text: str) -> tuple[dict[str, list[tuple[int, tuple[int, ...]]]] | None, str]:
+        """Per signal, (word start, entries that can start there), and the folded text.
+
+        None instead of the dict when the text has a character that folding can't vouch for
+        (then every signal is tried everywhere).
+        """
+        if triggers.ODD is not None and triggers.ODD.search(text):
+            return None, text
+        found: dict[str, list] = {}
+        low = triggers.fold(text)
+        if not self.table:
+            return found, low
+        words = self._words
+        for m in WORD.finditer(low):
+            word = m.group()
+            selected = words.get(word)
+            if selected is None:
+                if len(words) >= self.WORD_CACHE:
+                    words.clear()
+                selected = words[word] = self._select(word)
+            if selected:
+                start = m.start()
+                for name, indices in selected:
+                    spots = found.get(name)
+                    if spots is None:
+                        found[name] = [(start, indices)]
+                    else:
+                        spots.append((start, indices))
+        return found, low
+
+    def _select(self, word: str) -> tuple[tuple[str, tuple[int, ...]], ...]:
+        chosen: dict[str, set[int]] = {}
+        keys = [word] + [word[:n] + triggers.PREFIX for n in self.prefix_lengths if n <= len(word)]
+        for key in keys:
+            for name, indices in self.table.get(key, ()):
+                chosen.setdefault(name, set()).update(indices)
+        return tuple((name, tuple(sorted(indices))) for name, indices in sorted(chosen.items()))
 
 
 def phrase_to_regex(phrase: str) -> str:
@@ -59,18 +221,39 @@ def phrase_to_regex(phrase: str) -> str:
     return f"{left}{body}{right}"
 
 
+def entry_analysis(entry: dict) -> list:
+    """`triggers.analyse` of an entry, read straight off a phrase when it can be (no regex parse).
+
+    A phrase that starts with a word character starts at a word start (its left edge), and
+    its first word is its first run of word characters: exactly that word when something
+    follows it (a space, an apostrophe, the right edge), any word beginning with it when
+    it carries the `*` of a stem.
+    """
+    phrase = (entry.get("phrase") or "").strip()
+    if phrase and _WORD_RUN.match(phrase):
+        first = _SPACE.split(phrase)[0]
+        stem = first.endswith("*") and len(first) > 1
+        core = first[:-1] if stem else first
+        run = _WORD_RUN.match(core).group()
+        key = triggers.fold(run) + (triggers.PREFIX if stem and run == core else "")
+        return [[key], None]
+    return triggers.analyse(entry_regex(entry))
+
+
+_WORD_RUN = re.compile(r"\w+")
+
+
 def entry_regex(entry: dict) -> str:
     source = phrase_to_regex(entry["phrase"]) if entry.get("phrase") else entry["pattern"]
     return f"(?-i:{source})" if entry.get("case_sensitive") else f"(?:{source})"
 
 
-def compile_lexicon(lexicon: dict[str, list[dict]], definitions: dict[str, dict]) -> dict[str, Matcher]:
-    """One regex per signal, shaped for Python's backtracking engine.
+def compile_lexicon(lexicon: dict[str, list[dict]], definitions: dict[str, dict],
+                    analysis: dict[str, list] | None = None) -> Matchers:
+    """A matcher per signal; regexes are compiled on first use, so a run pays only for what it meets.
 
-    Phrases that start at a word share a single left-boundary check, and patterns that start
-    with `\\b` share one `\\b`: most positions in a text are inside a word, and failing there
-    once, before trying any alternative, is what makes dozens of phrases cheap (about 8x
-    faster than checking the boundary in every alternative, measured on the corpus).
+    `analysis` (per signal, `triggers.analyse` of each entry in lexicon order) comes from the
+    playbook cache; without it the entries are analysed here. `check()` compiles everything.
     """
     matchers = {}
     for signal, entries in lexicon.items():
@@ -79,31 +262,53 @@ def compile_lexicon(lexicon: dict[str, list[dict]], definitions: dict[str, dict]
         # longest first, so the most specific phrase of a signal wins at a given position
         order = sorted(range(len(entries)), key=lambda i: -len(entries[i].get("phrase") or entries[i]["pattern"]))
         ordered = [entries[i] for i in order]
-        at_word, at_boundary, other = [], [], []
-        for i, entry in enumerate(ordered):
-            source = entry_regex(entry)
-            if entry.get("phrase") and source.startswith("(?:" + WORD_EDGE_LEFT):
-                at_word.append(f"(?P<e{i}>{source[3 + len(WORD_EDGE_LEFT):-1]})")
-            elif not entry.get("phrase") and source.startswith("(?:\\b") and not entry.get("case_sensitive"):
-                at_boundary.append(f"(?P<e{i}>{source[5:-1]})")
-            else:
-                other.append(f"(?P<e{i}>{source})")
-        branches = []
-        if at_word:
-            branches.append(WORD_EDGE_LEFT + "(?:" + "|".join(at_word) + ")")
-        if at_boundary:
-            branches.append("\\b(?:" + "|".join(at_boundary) + ")")
-        branches += other
-        try:
-            regex = re.compile("|".join(branches), re.I | re.M)
-        except re.error as exc:
-            bad = next((e for e in ordered if not _compiles(entry_regex(e))), None)
-            shown = (bad or {}).get("phrase") or (bad or {}).get("pattern")
-            raise ValueError(f"signal {signal!r}: entry {shown!r} does not compile: {exc}") from None
+        given = (analysis or {}).get(signal)
+        known = [given[i] for i in order] if given and len(given) == len(entries) else []
         validators = {f"e{i}": e["validate"] for i, e in enumerate(ordered) if e.get("validate")}
         definition = definitions.get(signal, {})
-        matchers[signal] = Matcher(signal, regex, ordered, validators, definition.get("match_opaque", False))
-    return matchers
+        matchers[signal] = Matcher(signal, ordered, validators, definition.get("match_opaque", False), known)
+    return Matchers(matchers)
+
+
+def _assemble(signal: str, ordered: list[dict], indices: tuple[int, ...]) -> re.Pattern:
+    """One regex over some of a signal's entries, shaped for Python's backtracking engine.
+
+    Phrases that start at a word share a single left-boundary check, and patterns that start
+    with `\\b` share one `\\b`: most positions in a text are inside a word, and failing there
+    once, before trying any alternative, is what makes dozens of phrases cheap (about 8x
+    faster than checking the boundary in every alternative, measured on the corpus). Any
+    subset of the entries keeps their order, so at a given position it picks the same entry
+    the whole signal's regex would.
+    """
+    at_word, at_boundary, other = [], [], []
+    for i in indices:
+        entry = ordered[i]
+        source = entry_regex(entry)
+        if entry.get("phrase") and source.startswith("(?:" + WORD_EDGE_LEFT):
+            at_word.append(f"(?P<e{i}>{source[3 + len(WORD_EDGE_LEFT):-1]})")
+        elif not entry.get("phrase") and source.startswith("(?:\\b") and not entry.get("case_sensitive"):
+            at_boundary.append(f"(?P<e{i}>{source[5:-1]})")
+        else:
+            other.append(f"(?P<e{i}>{source})")
+    branches = []
+    if at_word:
+        branches.append(WORD_EDGE_LEFT + "(?:" + "|".join(at_word) + ")")
+    if at_boundary:
+        branches.append("\\b(?:" + "|".join(at_boundary) + ")")
+    branches += other
+    try:
+        return re.compile("|".join(branches), re.I | re.M)
+    except re.error as exc:
+        chosen = [ordered[i] for i in indices]
+        bad = next((e for e in chosen if not _compiles(entry_regex(e))), None)
+        shown = (bad or {}).get("phrase") or (bad or {}).get("pattern")
+        raise ValueError(f"signal {signal!r}: entry {shown!r} does not compile: {exc}") from None
+
+
+def check(matchers: dict[str, Matcher]) -> None:
+    """Compile every signal's regex now, so a bad pattern is reported when a playbook loads."""
+    for matcher in matchers.values():
+        matcher.regex  # noqa: B018 - compiling is the point
 
 
 def _compiles(source: str) -> bool:
@@ -142,10 +347,12 @@ OPAQUE = re.compile(r"https?://\S+|www\.\S+|(?<![\w.])@\w+|\b[\w.-]+\.(?:com|net
 def find_signals(text: str, matchers: dict[str, Matcher], definitions: dict[str, dict],
                  skip_spans: list[tuple[int, int]] = ()) -> dict[str, list[Hit]]:
     """All hits of every signal, with URL/@handle hits and suppressed hits removed."""
-    opaque = [(m.start(), m.end()) for m in OPAQUE.finditer(text)] if ("/" in text or "@" in text or "www" in text) else []
+    maybe_opaque = "/" in text or "@" in text or "www" in text
+    opaque = [(m.start(), m.end()) for m in OPAQUE.finditer(text)] if maybe_opaque else []
     found: dict[str, list[Hit]] = {}
+    candidates, low = matchers.candidates(text) if isinstance(matchers, Matchers) else (None, None)
     for name, matcher in matchers.items():
-        hits = matcher.find(text)
+        hits = matcher.find(text, candidates.get(name, ()) if candidates is not None else None, low)
         if hits and opaque and not matcher.match_opaque:
             hits = [h for h in hits if not _inside(h, opaque)]
         if hits and skip_spans:

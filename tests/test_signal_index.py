@@ -1,0 +1,131 @@
+"""The word index in front of the signal regexes must never change what a signal finds.
+
+`Matcher.find` with candidates (the fast path lint uses) is compared with a plain
+`regex.finditer` over the signal's whole lexicon (what the index is an optimisation of), on
+every built-in example and on generated text made of lexicon words, odd capitalisation and
+the characters case-insensitive matching treats specially.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from replycoach.playbook import load_playbook
+from replycoach.signals import Matchers, compile_lexicon, find_signals
+from replycoach.triggers import PREFIX, entry_keys, entry_needs, fold
+
+BOOK = load_playbook()
+LANGUAGES = BOOK.languages
+
+
+def plain(matcher, text):
+    return [(h.start, h.end, h.text) for h in matcher._hits(matcher.regex.finditer(text))]
+
+
+def indexed(matchers: Matchers, text):
+    candidates, low = matchers.candidates(text)
+    return {
+        name: [(h.start, h.end, h.text) for h in m.find(text, None if candidates is None else
+                                                       candidates.get(name, ()), low)]
+        for name, m in matchers.items()
+    }
+
+
+def assert_same(matchers, text):
+    fast = indexed(matchers, text)
+    for name, matcher in matchers.items():
+        assert fast[name] == plain(matcher, text), (name, text)
+
+
+def examples(lang):
+    for sets in (BOOK.examples.get(lang, {}),):
+        for example in sets.values():
+            for key in ("bad", "good"):
+                for item in example.get(key) or ():
+                    yield item if isinstance(item, str) else str(item)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_index_finds_exactly_what_the_plain_regex_finds_on_every_example(lang):
+    matchers = BOOK.matchers(lang)
+    texts = list(examples(lang))
+    assert texts
+    for text in texts:
+        assert_same(matchers, text)
+        assert_same(matchers, text.upper())
+
+
+def _words(lang):
+    words = set()
+    for entries in [*BOOK.lexicon.get(lang, {}).values(), *BOOK.lexicon.get("*", {}).values()]:
+        for entry in entries:
+            if entry.get("phrase"):
+                words.update(entry["phrase"].replace("*", "ing").split())
+    return sorted(words)
+
+
+TRICKY = ["İ", "ı", "ſ", "K", "ς", "Σ", "ͅ", "’", "'", "@", "#", "-", "\n", "  ", "1234 5678 9012 3456", "a@b.co",
+          "https://x.io/contact", "{{ name }}", "^JK", "\n- Anna"]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_index_agrees_with_the_plain_regex_on_generated_text(lang, data):
+    pieces = st.one_of(st.sampled_from(_words(lang)), st.sampled_from(TRICKY), st.text(max_size=3))
+    parts = data.draw(st.lists(pieces, max_size=25))
+    text = data.draw(st.sampled_from([" ", "", "\n", ", "])).join(parts)
+    if data.draw(st.booleans()):
+        text = text.upper()
+    assert_same(BOOK.matchers(lang), text)
+
+
+def test_find_signals_uses_the_index_and_still_reports_every_hit():
+    matchers = BOOK.matchers("en")
+    text = "We're so sorry about this! DM us your order number and we'll sort it out. ^JK"
+    found = find_signals(text, matchers, BOOK.signals)
+    assert "apology" in found and "private-channel" in found and "signature" in found
+    assert found["apology"][0].text.lower().startswith("so sorry")
+
+
+def test_keys_name_the_first_word_and_say_when_it_may_go_on():
+    assert entry_keys(r"\bwe (?:never|did not) said\b") == ["we"]
+    assert entry_keys(r"(?<![\w@#])przeprasz\w*(?!\w)") == ["przeprasz", "przeprasz*"]
+    assert entry_keys(r"\b(?:I|we)(?:'|’)ll\b") == ["i", "we"]
+    assert entry_keys(r"\bapologi[sz]e\b") == ["apologise", "apologize"]
+    assert entry_keys(r"\bhere") == ["here*"]  # no right edge: "heresy" matches too
+
+
+@pytest.mark.parametrize("pattern", [
+    r"https?://\S+",  # no word start: may start inside a word
+    r"(?<![\w.])@\w{2,}",  # starts with a non-word character
+    r"\b\w+ing\b",  # first letters unknown
+    r"(a)\1",  # backreference
+])
+def test_entries_that_cannot_be_keyed_are_scanned(pattern):
+    assert entry_keys(pattern) is None
+
+
+def test_entries_that_may_match_nothing_make_their_signal_scan_plainly():
+    assert entry_keys(r"\b(?:x)?") is False
+    matchers = compile_lexicon({"s": [{"pattern": r"\bsorry|(?:y)?"}]}, {})
+    assert matchers["s"].scan_all
+
+
+def test_needs_are_what_every_match_must_contain():
+    assert entry_needs(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+") == ["@"]
+    assert set(entry_needs(r"(?:^|\s)[-~^]\s?[A-Z]")) == {"-", "~", "^"}
+    assert set(entry_needs(r"(?:^|\s)[-~^](?:Team|Support)")) == {"team", "support"}  # the longer need wins
+    assert entry_needs(r"\w+") is None
+
+
+def test_fold_keeps_length_and_equates_what_ignorecase_equates():
+    text = "İSTANBUL ſtraße Kelvin ΟΔΟΣ"
+    assert len(fold(text)) == len(text)
+    for a, b in [("ſ", "s"), ("ı", "i"), ("K", "k"), ("ς", "σ")]:
+        assert re.fullmatch(a, b, re.I) and fold(a) == fold(b)
+    assert PREFIX == "*"
