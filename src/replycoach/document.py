@@ -35,6 +35,14 @@ PLACEHOLDER = re.compile(
 )
 PLACEHOLDER_NAME = re.compile(r"[A-Za-z_][\w.]*")
 SENTENCE_END = re.compile(r"[.!?…]+[\"')\]]*(?=\s|$)|\n")
+# A full stop after a common abbreviation ("tel. 0888 ...", "ul. Długa", "Mr. Smith", "т.е.")
+# does not end a sentence: rules that look at "the same sentence" (a phone number next to
+# "call us") must see these as one.
+ABBREVIATION = re.compile(
+    r"(?<![\w.])(?:tel|ul|al|os|nr|godz|np|tzn|tj|ds|mr|mrs|ms|dr|st|vs|approx|ext|"
+    r"тел|ул|бул|кв|гр|ч|мин|напр|г-н|г-жа|д-р|e\.g|i\.e|m\.in|т\.е|ж\.к)$",
+    re.I,
+)
 WORD = re.compile(r"\w+")
 
 
@@ -159,6 +167,8 @@ def _sentences(text: str, start: int):
     """Split on sentence punctuation and line breaks; good enough for replies, which are short."""
     begin = start
     for m in SENTENCE_END.finditer(text, start):
+        if m.group(0) == "." and ABBREVIATION.search(text, max(begin, m.start() - 8), m.start()):
+            continue
         end = m.end()
         if text[begin:end].strip():
             yield Span(begin, end)
