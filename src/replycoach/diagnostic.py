@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from enum import IntEnum
 
 
@@ -49,10 +49,12 @@ class Diagnostic:
     replacement: str | None = None
 
     def to_dict(self) -> dict:
-        data = asdict(self)
-        data["severity"] = self.severity.label
-        for key in ("start", "end", "path"):
-            data.pop(key)
-        if self.replacement is None:
-            data.pop("replacement")
+        """The JSON shape: offsets and path left out (the file entry has the path)."""
+        data = {
+            "rule": self.rule, "code": self.code, "severity": self.severity.label, "message": self.message,
+            "line": self.line, "column": self.column, "end_line": self.end_line, "end_column": self.end_column,
+            "match": self.match, "suggestion": self.suggestion,
+        }
+        if self.replacement is not None:
+            data["replacement"] = self.replacement
         return data

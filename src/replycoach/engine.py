@@ -31,6 +31,10 @@ class Selection:
             return False
         return not (keys & self.ignore)
 
+    def key(self) -> tuple:
+        """A hashable stand-in for this selection (its severity map is a dict)."""
+        return self.select, self.ignore, tuple(sorted(self.severity.items()))
+
     def severity_of(self, rule: dict, graded: str | None) -> Severity:
         chosen = self.severity.get(rule["name"]) or self.severity.get(rule["code"])
         return Severity.parse(chosen or graded or rule["severity"])
@@ -69,13 +73,8 @@ def lint_document(doc: Document, playbook: Playbook, layers: list[dict], selecti
     hits = find_signals(doc.analysed, playbook.matchers(language), playbook.signals,
                         [(p.start, p.end) for p in doc.placeholders if p.style == "marker"])
     diagnostics: list[Diagnostic] = []
-    for rule in playbook.rules:
-        if not rule["enabled"] or not selection.allows(rule) or not applies(rule, ctx):
-            continue
-        if language not in playbook.rule_languages(rule):
-            continue
-        assumed = sorted(set(ctx.assumed) & (set(rule["when"]) | set(rule["unless"])) - {"language"})
-        for finding in EVALUATORS[rule["kind"]](rule, doc, hits, ctx, playbook.settings):
+    for rule, evaluate, assumed in _rules_for(playbook, language, ctx, selection):
+        for finding in evaluate(rule, doc, hits, ctx, playbook.settings):
             diagnostic = _diagnostic(rule, finding, doc, ctx, selection, assumed)
             if not doc.is_ignored(rule["name"], diagnostic.line) and not doc.is_ignored(rule["code"], diagnostic.line):
                 diagnostics.append(diagnostic)
@@ -84,6 +83,31 @@ def lint_document(doc: Document, playbook: Playbook, layers: list[dict], selecti
         name: any(hits.get(s) for s in item["signals"]) for name, item in playbook.checklist.items()
     }
     return FileResult(doc.path, language, ctx, checklist, diagnostics)
+
+
+def _rules_for(playbook: Playbook, language: str, ctx: Context, selection: Selection) -> list[tuple]:
+    """(rule, evaluator, assumed keys) for the rules that run on this language and context.
+
+    Which rules run depends only on the language, the selection and the context values the
+    rules' `when`/`unless` look at, which a batch shares across most files; so the choice is
+    made once per combination and kept on the playbook (a few entries per run).
+    """
+    context_keys = playbook.derived("context_keys", lambda: tuple(sorted(
+        {key for rule in playbook.rules for key in (*rule["when"], *rule["unless"])})))
+    key = (language, selection.key(), ctx.assumed, tuple(ctx.value(k) for k in context_keys))
+    plans = playbook.derived("rule_plans", dict)
+    plan = plans.get(key)
+    if plan is None:
+        if len(plans) > 1000:
+            plans.clear()
+        plan = plans[key] = [
+            (rule, EVALUATORS[rule["kind"]],
+             sorted(set(ctx.assumed) & (set(rule["when"]) | set(rule["unless"])) - {"language"}))
+            for rule in playbook.rules
+            if rule["enabled"] and selection.allows(rule) and applies(rule, ctx)
+            and language in playbook.rule_languages(rule)
+        ]
+    return plan
 
 
 def _diagnostic(rule, finding, doc: Document, ctx: Context, selection: Selection, assumed) -> Diagnostic:

@@ -31,6 +31,7 @@ class Playbook:
     # playbook is built and kept in the cache: parsing every regex costs more than a lint
     triggers: dict[str, dict[str, list]] = field(default_factory=dict)
     _matchers: dict = field(default_factory=dict, repr=False)
+    _derived: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_data(cls, data: dict) -> Playbook:
@@ -45,6 +46,13 @@ class Playbook:
             if name_or_code in (rule["name"], rule["code"]):
                 return rule
         return None
+
+    def derived(self, name: str, build):
+        """Data worked out from the playbook once and kept with it (engines call this per file)."""
+        value = self._derived.get(name)
+        if value is None:
+            value = self._derived[name] = build()
+        return value
 
     def rule_languages(self, rule: dict) -> list[str]:
         """Languages whose lexicon has every signal the rule looks for (not its exemptions)."""
