@@ -7,6 +7,7 @@ touched, a read-only file is reported and left alone, and --diff writes nothing.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import stat
@@ -14,6 +15,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.helpers import run_cli
 
@@ -170,8 +173,6 @@ def test_fix_on_the_example_repository_removes_every_fixable_finding(tmp_path):
 
 
 def _files(result):
-    import json
-
     return json.loads(result.stdout)["files"]
 
 
@@ -184,3 +185,39 @@ def test_fix_writes_through_a_symlink_and_keeps_the_link(tmp_path):
     result = run_cli("lint", str(link), "--fix", *CORPORATE)
     assert result.returncode == 0, result.stderr
     assert link.is_symlink() and real.read_text(encoding="utf-8") == "Hi Anna, please wait.\n"
+
+
+TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")), max_size=30)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(before=TEXT, after=TEXT, style=st.sampled_from([None, "'", '"', "|", ">", "json", "json-ascii"]))
+def test_a_fixed_collection_always_reads_back_as_the_fixed_text(tmp_path, before, after, style):
+    """Whatever the text and quoting: --fix yields exactly the intended response, or no change."""
+    from replycoach.fixer import plan_fixes
+    from replycoach.runner import LintOptions, run_lint
+
+    body = f"{before} kindly DM us {after}"
+    if style in ("json", "json-ascii"):
+        path = tmp_path / "r.json"
+        path.write_text(json.dumps([{"id": "x", "text": body}], ensure_ascii=style == "json-ascii"), encoding="utf-8")
+    else:
+        path = tmp_path / "r.yaml"
+        path.write_text(yaml.safe_dump([{"id": "x", "text": body}], default_style=style, allow_unicode=True,
+                                       width=25), encoding="utf-8")
+    if yaml.safe_load(path.read_text(encoding="utf-8"))[0]["text"] != body:
+        return  # PyYAML itself does not round-trip this text
+    run = run_lint([str(path)], LintOptions(select=frozenset({"corporate-speak"}),
+                                            context={"language": "en", "template": True}))
+    plans, notes = plan_fixes(run)
+    kindly = [d for r in run.results for d in r.diagnostics if d.match == "kindly"]
+    if not plans:
+        assert notes or not kindly
+        return
+    (plan,) = plans
+    loaded = yaml.safe_load(plan.new_text) if style not in ("json", "json-ascii") else json.loads(plan.new_text)
+    fixed = loaded[0]["text"]
+    if body.count("kindly") == 1:
+        assert fixed == body.replace("kindly", "please")
+    else:
+        assert fixed.count("please") == body.count("please") + len(plan.edits)
