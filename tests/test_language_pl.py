@@ -275,6 +275,12 @@ def test_language_is_detected_as_polish(text):
     assert lint_text(text, BOOK, {}).language == "pl"
 
 
+@pytest.mark.parametrize("text", ["Nie wiem, który kurier to był.", "Czy próbował Pan zalogować się ponownie?",
+                                  "Nie przesadzajmy, to tylko dwa dni opóźnienia."])
+def test_short_reply_with_only_o_acute_or_a_capitalised_function_word_is_polish(text):
+    assert lint_text(text, BOOK, {}).language == "pl"
+
+
 def test_late_reply_that_thanks_for_waiting_is_not_flagged():
     times = {"channel": "facebook", "received_at": "2024-05-06T08:00:00Z", "sent_at": "2024-05-06T12:00:00Z"}
     thanked = lint("Dziękujemy za cierpliwość, Pani Aniu! Przepraszamy, zamówienie wyjdzie dziś. - Kasia", **times)
