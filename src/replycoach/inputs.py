@@ -86,9 +86,10 @@ def excluded(path: Path, config: Config) -> bool:
     if not config.exclude:
         return False
     names = [path.name]
-    base = config.base_dir.resolve() if config.path else None
-    if base is not None and path.resolve().is_relative_to(base):
-        names.append(path.resolve().relative_to(base).as_posix())
+    if config.path:  # abspath, not resolve: no file-system calls for each of a thousand files
+        relative = os.path.relpath(os.path.abspath(path), os.path.dirname(config.path))
+        if not relative.startswith(".."):
+            names.append(Path(relative).as_posix())
     return any(fnmatch.fnmatch(name, pattern) for name in names for pattern in config.exclude)
 
 
