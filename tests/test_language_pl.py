@@ -258,7 +258,41 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("text", "context", "true_items", "false_items", "must_fire", "must_not_fire"), CASES)
+# Not held out: replies that exposed a gap while probing the pack, kept so it stays closed.
+REGRESSIONS = [
+    pytest.param(
+        "Cześć Marta! Sorry, że router znowu się rozłącza. Technik przyjedzie w czwartek między 10 a 14, "
+        "a za ten miesiąc obniżymy Ci abonament o połowę. ~Ala",
+        {"fault": "company"}, {"fix", "compensation", "signature", "personal_address"}, set(),
+        set(), {"no-fix", "no-compensation"}, id="technician-visit-is-a-fix",
+    ),
+    pytest.param(
+        "Hej Piotrek, sorry za zamieszanie z biletami! Zwrot za bilety poszedł dziś. Daj znać na DM, gdyby "
+        "nie przyszedł. /Kuba",
+        {}, {"apology", "fix", "private_channel", "signature"}, set(),
+        set(), {"no-fix", "vague-apology"}, id="refund-went-out-and-named-mix-up",
+    ),
+    pytest.param(
+        "Dzięki, że dałaś znać, Zosiu! Przepraszamy, że paczkomat był pełny. Kod odbioru wysłaliśmy SMS-em. "
+        "- Mateusz, kierownik zmiany",
+        {}, {"personal_address", "signature"}, set(),
+        set(), {"impersonal-address", "faceless-signature"}, id="vocative-after-comma-and-signature-with-role",
+    ),
+    pytest.param(
+        "Przepraszamy, NIE wysłaliśmy jeszcze paczki, a nie my decydujemy o trasie kuriera.",
+        {}, {"apology"}, {"fix"},
+        {"no-fix"}, {"blames-customer"}, id="negated-fix-and-nie-my-mid-sentence",
+    ),
+    pytest.param(
+        "Przepraszamy, terminal nadal nie działa. Działa już tylko płatność gotówką.",
+        {}, {"apology"}, {"fix"},
+        {"no-fix"}, set(), id="only-cash-works-is-not-resolved",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "context", "true_items", "false_items", "must_fire", "must_not_fire"),
+                         CASES + REGRESSIONS)
 def test_held_out_reply(text, context, true_items, false_items, must_fire, must_not_fire):
     result = lint(text, **context)
     assert result.error is None
