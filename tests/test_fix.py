@@ -221,3 +221,13 @@ def test_a_fixed_collection_always_reads_back_as_the_fixed_text(tmp_path, before
         assert fixed == body.replace("kindly", "please")
     else:
         assert fixed.count("please") == body.count("please") + len(plan.edits)
+
+
+def test_a_phrase_folded_over_two_lines_of_a_collection_is_fixed(tmp_path):
+    path = tmp_path / "replies.yaml"
+    path.write_bytes(b"- id: a\r\n  text: 'Hi {{ customer.name }}, sorry. We apologize for\r\n"
+                     b"    any inconvenience this may have caused. Kindly DM us.'\r\n")
+    result = run_cli("lint", str(path), "--fix", *CORPORATE)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert path.read_bytes() == (b"- id: a\r\n  text: 'Hi {{ customer.name }}, sorry. I''m sorry about this. "
+                                 b"Please DM us.'\r\n")

@@ -27,6 +27,7 @@ from replycoach.errors import UserError
 from replycoach.inputs import COLLECTION_SUFFIXES, SourceText
 
 STDIN = "<stdin>"
+FOLD = re.compile(r"[ \t]*\n[ \t]*")
 
 
 @dataclass(frozen=True)
@@ -85,8 +86,12 @@ def _plan_file(source: SourceText, diagnostics: list, notes: list[str]) -> FileP
     edits: list[Edit] = []
     for d in sorted(diagnostics, key=lambda d: (d.start, d.end)):
         where = f"{source.path}:{d.line}:{d.column}: {d.rule}"
-        if text[d.start : d.end][: len(d.match)] != d.match or not d.match:
-            notes.append(f"{where}: not fixed (the file text there is not the matched text)")
+        written = text[d.start : d.end][: len(d.match)]
+        # in a collection a phrase may be folded over two lines; the read-back check below
+        # makes sure rewriting it on one line means the same
+        folded = collection and FOLD.sub(" ", text[d.start : d.end]) == d.match
+        if not d.match or (written != d.match and not folded):
+            notes.append(f"{where}: not fixed (the file writes these words differently: escaped or split)")
             continue
         start, end, replacement = _with_case_and_spacing(text, d.start, d.end, d.replacement)
         if collection:
@@ -213,9 +218,12 @@ def write_plan(plan: FilePlan) -> None:
         raise UserError("changed since it was linted: not fixed (run again)", plan.path)
     endings = re.findall(r"\r\n|\n", decoded)
     lines = plan.new_text.split("\n")
-    if len(lines) != len(endings) + 1:
-        raise UserError("a fix would add or remove lines: not fixed", plan.path)
-    restored = "".join(line + ending for line, ending in zip(lines, [*endings, ""], strict=True))
+    if len(lines) == len(endings) + 1:  # each line keeps its own ending, even in a mixed file
+        restored = "".join(line + ending for line, ending in zip(lines, [*endings, ""], strict=True))
+    elif len(set(endings)) == 1:  # a phrase folded over two lines became one: one ending style
+        restored = plan.new_text.replace("\n", endings[0])
+    else:
+        raise UserError("a fix would join lines of a file with mixed line endings: not fixed", plan.path)
     data = bom + restored.encode(codec)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".replycoach-fix")
     try:
