@@ -196,6 +196,8 @@ def timing(rule: dict, doc: Document, hits: Hits, ctx: Context, settings: dict) 
 def template_syntax(rule: dict, doc: Document, hits: Hits, ctx: Context, settings: dict) -> Iterator[Finding]:
     if not ctx.template or not any(mark in doc.text for mark in ("{{", "{%", "{#")):
         return
+    if _only_simple_slots(doc.analysed):
+        return  # nothing but `{{ name.path }}` slots: parsing with Jinja could not fail
     from replycoach.templating import syntax_error
 
     error = syntax_error(doc.analysed)
@@ -204,6 +206,19 @@ def template_syntax(rule: dict, doc: Document, hits: Hits, ctx: Context, setting
         start = doc._line_starts[min(line, len(doc._line_starts)) - 1] if line else doc.body_start
         end = doc.text.find("\n", start)
         yield Finding(start, end if end >= 0 else len(doc.text), detail=message)
+
+
+_SIMPLE_SLOT = re.compile(r"\{\{\s*[A-Za-z_][\w.]*\s*\}\}")
+
+
+def _only_simple_slots(text: str) -> bool:
+    """True when every template mark is a plain `{{ variable }}` (most canned responses).
+
+    Importing and running Jinja's parser costs more than linting the reply, so it is kept for
+    templates with tags, filters or anything unbalanced.
+    """
+    rest = _SIMPLE_SLOT.sub("", text)
+    return not any(mark in rest for mark in ("{{", "}}", "{%", "%}", "{#", "#}"))
 
 
 def _run_level(rule, doc, hits, ctx, settings):
