@@ -291,6 +291,7 @@ def validate_case(data, where: str) -> Case:
     if not isinstance(data, dict):
         got = "a list" if isinstance(data, list) else f"{type(data).__name__}"
         raise UserError(f"expected a mapping of case fields (channel, complaint, ...), got {got}", where)
+    data = {k: v for k, v in data.items() if not str(k).startswith("_")}  # `_comment` keys: notes in JSON
     try:
         case = Case.model_validate(data)
     except ValidationError as exc:

@@ -34,7 +34,7 @@ FOLLOW_UP_HOURS = 3  # a promised update comes a few hours out, within the worki
 WORKDAY = (8, 18)  # ... or at noon the next day when that would fall outside it
 NEXT_DAY_HOUR = 12
 FUTURE_TOLERANCE = timedelta(minutes=5)  # clocks disagree a little; a received_at beyond that is a typo
-COMPACT_LEVELS = (1, 2)
+COMPACT_LEVELS = (1, 2, 3)
 VARIANT_SEPARATOR = re.compile(r"^[ \t]*---[ \t]*$", re.M)
 
 
@@ -390,8 +390,8 @@ def case_notes(case, verdict: Triage, clock: dict, now: datetime, channel: dict,
                                                                             "personal-data-exposed"):
         notes.append("compensation: the company is at fault but the case offers nothing; a small gesture helps")
     if case.fault == "company" and situation != "praise":
-        notes.append("prevention: the draft says the case was passed on so it doesn't happen again; "
-                     "name the concrete change if you know it")
+        notes.append("prevention: the company was at fault; the draft can only say the case was passed on, "
+                     "so name the concrete change that stops a repeat if you know it")
     if channel.get("withheld"):
         notes.append("private_channel.address: looks like personal data, so the public reply leaves it out")
     if case.public and case.channel in PUBLIC_CHANNELS and not case.private_channel and situation != "praise":

@@ -65,7 +65,16 @@ class _Timeout(BaseException):
 
 
 def limited_environment(folders: list[Path]):
-    """A sandboxed environment for whole-reply templates read from `folders`, first wins."""
+    """A sandboxed environment for whole-reply templates read from `folders`, first wins.
+
+    One per set of folders and process: Jinja keeps the templates it compiled, and
+    compiling is most of the cost of a draft (a draft may render twice to fit a tweet).
+    """
+    return _limited_environment(tuple(Path(f) for f in folders))
+
+
+@functools.lru_cache(maxsize=16)
+def _limited_environment(folders: tuple[Path, ...]):
     from jinja2 import ChoiceLoader, StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -85,6 +94,7 @@ def limited_environment(folders: list[Path]):
 
     env = LimitedSandbox(
         loader=ChoiceLoader([folder_loader(folder) for folder in folders]),
+        bytecode_cache=_bytecode_cache(),
         undefined=StrictUndefined,
         autoescape=False,
         trim_blocks=True,
@@ -95,6 +105,33 @@ def limited_environment(folders: list[Path]):
     env.globals["range"] = _small_range
     env.filters = {name: _capped(f) for name, f in env.filters.items()}
     return env
+
+
+def _bytecode_cache():
+    """Compiled templates kept between runs: compiling is most of a draft's time.
+
+    Jinja's bytecode is code, so it is only read from a folder that nobody but this user
+    can write to (the rule Jinja applies to its own default cache, and ssh to its keys);
+    anything else, or REPLYCOACH_NO_CACHE, means compiling every time.
+    """
+    import stat
+
+    from replycoach.cache import cache_dir
+
+    base = cache_dir()
+    if base is None or not hasattr(os, "getuid"):
+        return None
+    folder = base / "templates"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = folder.stat()
+    except OSError:
+        return None
+    if info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH) or not stat.S_ISDIR(info.st_mode):
+        return None
+    from jinja2 import FileSystemBytecodeCache
+
+    return FileSystemBytecodeCache(str(folder), "%s.jinja")
 
 
 def _security(what: str):

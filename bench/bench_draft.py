@@ -1,0 +1,85 @@
+"""Benchmark `replycoach draft --case` end to end, against a bare `python -c "import typer"`.
+
+    python bench/bench_draft.py                     # the bundled English complaint, 15 runs
+    python bench/bench_draft.py --runs 30 --case examples/cases/pl/hostile.yaml
+    python bench/bench_draft.py --all               # every bundled example case, median each
+
+Each run is a fresh process, as an agent's shell would start it, with stdout and stderr
+captured (so terminal rendering is not timed). The baseline is measured in the same
+session, interleaved with the draft runs, so a busy machine slows both alike; the ratio
+is the number to compare across machines, the median the one to hold against the
+issue's target (under half a second). The playbook cache is warmed first: every run after
+the first one on a machine sees a warm cache, and `--cold` measures without it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_CASE = REPO / "examples" / "cases" / "en" / "complaint.yaml"
+TARGET_SECONDS = 0.5
+
+
+def timed(command: list[str], env: dict) -> float:
+    started = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, env=env, cwd=REPO)
+    elapsed = time.perf_counter() - started
+    if result.returncode not in (0, 1):
+        sys.exit(f"benchmark command failed ({result.returncode}): {' '.join(command)}\n"
+                 f"{result.stderr.decode(errors='replace')}")
+    return elapsed
+
+
+def measure(case: Path, runs: int, env: dict) -> tuple[list[float], list[float]]:
+    draft = [sys.executable, "-m", "replycoach", "draft", "--case", str(case)]
+    baseline = [sys.executable, "-c", "import typer"]
+    timed(draft, env)  # warm the playbook cache and the OS file cache
+    drafts, bases = [], []
+    for _ in range(runs):
+        bases.append(timed(baseline, env))
+        drafts.append(timed(draft, env))
+    return drafts, bases
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--case", type=Path, default=DEFAULT_CASE, help="case file to draft")
+    parser.add_argument("--runs", type=int, default=15, help="runs of each command (default 15)")
+    parser.add_argument("--all", action="store_true", help="every case in examples/cases/")
+    parser.add_argument("--cold", action="store_true", help="no playbook cache (REPLYCOACH_NO_CACHE=1)")
+    args = parser.parse_args()
+
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR",)}
+    env["NO_COLOR"] = "1"
+    with tempfile.TemporaryDirectory() as cache:
+        env["REPLYCOACH_CACHE_DIR"] = cache
+        if args.cold:
+            env["REPLYCOACH_NO_CACHE"] = "1"
+        cases = sorted((REPO / "examples" / "cases").glob("*/*.*")) if args.all else [args.case]
+        cases = [c for c in cases if c.suffix in (".yaml", ".yml", ".json")]
+        print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {args.runs} runs each, "
+              f"playbook cache {'off' if args.cold else 'warm'}")
+        print(f"{'case':42} {'draft median':>13} {'min':>7} {'baseline':>9} {'ratio':>6}")
+        medians = []
+        for case in cases:
+            drafts, bases = measure(case, args.runs, env)
+            draft_median, base_median = statistics.median(drafts), statistics.median(bases)
+            medians.append(draft_median)
+            name = str(case.relative_to(REPO)) if case.is_relative_to(REPO) else str(case)
+            print(f"{name:42} {draft_median * 1000:>10.0f} ms {min(drafts) * 1000:>4.0f} ms "
+                  f"{base_median * 1000:>6.0f} ms {draft_median / base_median:>6.2f}")
+        worst = max(medians)
+        verdict = "within" if worst < TARGET_SECONDS else "OVER"
+        print(f"slowest median {worst * 1000:.0f} ms: {verdict} the {TARGET_SECONDS * 1000:.0f} ms target")
+
+
+if __name__ == "__main__":
+    main()
