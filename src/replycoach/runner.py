@@ -167,11 +167,13 @@ def run_lint(paths: list[str], options: LintOptions) -> LintRun:
         return run
     run.fail_on = (linter.configs.explicit or linter.configs.for_path(None)).fail_on
     linted: list[Linted] = []
-    for display, path, problem, explicit in targets:
+    from replycoach.parallel import lint_all  # big batches on every core, results in input order
+
+    for (display, _path, problem, _explicit), items in lint_all(linter, targets, options.jobs, run.sources):
         if problem:
             run.problems.append(Problem(display, problem))
             continue
-        for item in linter.lint_path(display, path, explicit, run.sources):
+        for item in items:
             if isinstance(item, Problem):
                 run.problems.append(item)
             elif item.result.error:

@@ -352,6 +352,8 @@ def find_signals(text: str, matchers: dict[str, Matcher], definitions: dict[str,
     found: dict[str, list[Hit]] = {}
     candidates, low = matchers.candidates(text) if isinstance(matchers, Matchers) else (None, None)
     for name, matcher in matchers.items():
+        if candidates is not None and name not in candidates and not matcher.rest and not matcher.scan_all:
+            continue  # no entry of this signal can start anywhere in this text
         hits = matcher.find(text, candidates.get(name, ()) if candidates is not None else None, low)
         if hits and opaque and not matcher.match_opaque:
             hits = [h for h in hits if not _inside(h, opaque)]

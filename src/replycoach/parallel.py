@@ -1,0 +1,169 @@
+"""Linting a big batch on every core: forked workers, chunks of paths, results in input order.
+
+Linting one reply takes a fraction of a millisecond, so for a few hundred files starting
+worker processes costs more than it saves; past that, the batch is split into chunks that
+forked workers lint with the parent's loaded playbooks and configs (fork shares them, no
+pickling of playbooks). The parent lints the first chunk itself before forking, which both
+warms what the workers inherit (compiled regexes, the word index) and returns the first
+results at once. Workers send back the findings, not the parsed documents; a unit that a
+run-level rule (near-duplicate) may judge comes back whole, because that rule compares
+documents across the run. Output order is the input order, whatever finishes first.
+
+`REPLYCOACH_JOBS` (or `LintOptions.jobs`) sets the number of processes; 1 turns this off.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+MIN_BATCH = 256  # files; below this one process is faster (measured on the corpus, 2 cores)
+CHUNK = 48  # files per task: big enough to amortise the round trip, small enough to balance
+
+_state: dict = {}  # what forked workers inherit: the linter and whether to send sources back
+
+
+def cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def plan_jobs(batch: int, requested: int = 0) -> int:
+    """How many processes lint a batch of `batch` files."""
+    env = os.environ.get("REPLYCOACH_JOBS", "").strip()
+    if env.isdigit() and int(env) > 0:
+        requested = int(env)
+    if requested > 0:
+        return max(1, min(requested, max(1, batch // CHUNK)))
+    if batch < MIN_BATCH:
+        return 1
+    return max(1, min(cpu_count(), batch // CHUNK))
+
+
+def lint_all(linter, targets: list, jobs: int = 0, sources: dict | None = None) -> Iterator[tuple]:
+    """Yield (target, items) for every target, in order; items are what `linter.lint_path` yields.
+
+    `targets` are `inputs.expand` tuples (display, path, problem, explicit); a target with a
+    problem yields no items (the caller reports it). `sources` collects what was read, as
+    `lint_path` does.
+    """
+    work = [i for i, (_, path, problem, _) in enumerate(targets) if path is not None and not problem]
+    processes = plan_jobs(len(work), jobs)
+    if processes <= 1 or not _can_fork():
+        for target in targets:
+            yield target, _serial(linter, target, sources)
+        return
+    rest = work[CHUNK:]  # work[:CHUNK] is linted here before forking: it warms what workers inherit
+    chunks = [rest[i : i + CHUNK] for i in range(0, len(rest), CHUNK)]
+    owner = {i: n for n, chunk in enumerate(chunks) for i in chunk}
+    done: dict[int, list] = {}
+    import multiprocessing
+
+    _state.update(linter=linter, sources=sources is not None)
+    results = None
+    pool = None
+    try:
+        for index, target in enumerate(targets):
+            if index in owner:
+                if pool is None:  # fork only now: the parent has linted the first chunk (warm)
+                    pool = multiprocessing.get_context("fork").Pool(processes)
+                    payload = [[(i, _job(targets[i])) for i in chunk] for chunk in chunks]
+                    results = pool.imap(_work, payload)
+                while index not in done:
+                    for i, packed in next(results):
+                        done[i] = packed
+                yield target, _unpack(linter, target, done.pop(index), sources)
+            else:  # the first chunk, stdin, and inputs with a problem: here, in order
+                yield target, _serial(linter, target, sources)
+    finally:
+        _state.clear()
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _serial(linter, target, sources) -> list:
+    display, path, problem, explicit = target
+    if problem:
+        return []
+    return list(linter.lint_path(display, path, explicit, sources))
+
+
+def _job(target) -> tuple:
+    display, path, _, explicit = target
+    return display, str(path), explicit
+
+
+def _work(chunk: list) -> list:
+    """In a worker: lint a chunk, packing each result small."""
+    linter = _state["linter"]
+    want_sources = _state["sources"]
+    out = []
+    for i, (display, path, explicit) in chunk:
+        sources: dict | None = {} if want_sources else None
+        items = [_pack(item) for item in linter.lint_path(display, Path(path), explicit, sources)]
+        out.append((i, (items, sources.get(display) if sources else None)))
+    return out
+
+
+def _pack(item):
+    if not hasattr(item, "result"):  # a Problem: small already
+        return item
+    if _may_be_judged_across_files(item):
+        item.playbook = None  # the parent has the same playbook; don't pickle it
+        return item
+    return item.result
+
+
+def _unpack(linter, target, packed, sources) -> list:
+    items, source = packed
+    display, path, _, _ = target
+    if sources is not None and source is not None:
+        sources[display] = source
+    out = []
+    config = None
+    for item in items:
+        if hasattr(item, "where"):  # Problem
+            out.append(item)
+            continue
+        config = config or linter.configs.for_path(path)
+        playbook = linter.playbook_for(config)
+        if hasattr(item, "result"):  # a whole Linted, for run-level rules
+            item.playbook = playbook
+            out.append(item)
+        else:
+            out.append(_Linted(item, playbook, linter.selection_for(config)))
+    return out
+
+
+class _Linted:
+    """What the runner reads of a unit no run-level rule can judge: its result."""
+
+    __slots__ = ("playbook", "result", "selection")
+    unit = doc = index = None
+
+    def __init__(self, result, playbook, selection) -> None:
+        self.result = result
+        self.playbook = playbook
+        self.selection = selection
+
+
+def _may_be_judged_across_files(item) -> bool:
+    from replycoach.engine import applies
+
+    context = item.result.context
+    if context is None:
+        return False
+    return any(
+        rule["kind"] == "near-duplicate" and rule["enabled"] and item.selection.allows(rule) and applies(rule, context)
+        for rule in item.playbook.rules
+    )

@@ -1,0 +1,72 @@
+"""A big batch linted by several processes reports exactly what one process reports, in order."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from replycoach.parallel import CHUNK, MIN_BATCH, plan_jobs
+
+REPLIES = [
+    "We're so sorry about the delay, Anna. DM us your order number and we'll sort it out today. ^JK",
+    "As stated in our terms, you should have read the policy. Thank you for your patience.",
+    "Przepraszamy za opóźnienie! Napisz do nas na priv, sprawdzimy zamówienie. Pozdrawiam, Ola",
+    "Много съжаляваме за неудобството. Пишете ни на лично съобщение с номера на поръчката. - Мария",
+    "PLEASE SEND YOUR CARD NUMBER 4111 1111 1111 1111 HERE!!!",
+    "Hi there, thanks for reaching out. We've passed this on to the team.",
+]
+
+
+def lint(args, jobs, stdin=None):
+    env = {**os.environ, "REPLYCOACH_JOBS": str(jobs), "NO_COLOR": "1"}
+    return subprocess.run([sys.executable, "-m", "replycoach", "lint", *args], input=stdin, capture_output=True,
+                          text=True, env=env, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    root = tmp_path_factory.mktemp("batch")
+    count = MIN_BATCH + 2 * CHUNK + 7  # past the threshold, with a ragged last chunk
+    for i in range(count):
+        (root / f"r{i:04d}.txt").write_text(REPLIES[i % len(REPLIES)] + f" #{i}\n", encoding="utf-8")
+    (root / "r0100.txt").write_bytes(b"\x00\x01binary")  # a problem in the middle of the batch
+    (root / "r0200.txt").write_text("---\nchannel: email\nkind: question\n---\nHi Tom, sorry! ^A\n")
+    return root, count
+
+
+@pytest.mark.parametrize("output", ["json", "text"])
+def test_several_processes_report_the_same_as_one_in_the_same_order(batch, output):
+    root, count = batch
+    one = lint([str(root), "--format", output], 1)
+    two = lint([str(root), "--format", output], 2)
+    assert one.returncode == two.returncode == 2  # the binary file is a problem
+    assert one.stdout == two.stdout
+    assert one.stderr == two.stderr and "binary" in one.stderr
+    if output == "json":
+        report = json.loads(two.stdout)
+        paths = [f["path"] for f in report["files"]]
+        assert paths == sorted(paths) and len(paths) == count - 1
+        assert report["summary"]["problems"] == 1
+
+
+def test_stdin_and_missing_files_keep_their_place_among_parallel_results(batch):
+    root, _ = batch
+    args = ["/no/such/reply.txt", str(root), "-", "--format", "json"]
+    outs = [lint(args, jobs, stdin="Sorry for any inconvenience caused.") for jobs in (1, 2)]
+    assert outs[0].stdout == outs[1].stdout
+    report = json.loads(outs[1].stdout)
+    assert report["files"][-1]["path"] == "<stdin>"
+    assert report["problems"][0]["path"] == "/no/such/reply.txt"
+
+
+def test_small_batches_stay_in_one_process(monkeypatch):
+    monkeypatch.delenv("REPLYCOACH_JOBS", raising=False)
+    assert plan_jobs(1) == 1
+    assert plan_jobs(MIN_BATCH - 1) == 1
+    assert plan_jobs(10_000) >= 1
+    monkeypatch.setenv("REPLYCOACH_JOBS", "1")
+    assert plan_jobs(10_000) == 1
