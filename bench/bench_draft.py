@@ -8,7 +8,9 @@ Each run is a fresh process, as an agent's shell would start it, with stdout and
 captured (so terminal rendering is not timed). The baseline is measured in the same
 session, interleaved with the draft runs, so a busy machine slows both alike; the ratio
 is the number to compare across machines, the median the one to hold against the
-issue's target (under half a second). The playbook cache is warmed first: every run after
+issue's target (under half a second). `replycoach lint` of one short reply is timed
+alongside for reference: typer imports pydantic when it runs a command, so every command
+pays for it, and a draft also lints its reply. The playbook cache is warmed first: every run after
 the first one on a machine sees a warm cache, and `--cold` measures without it.
 """
 
@@ -25,6 +27,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CASE = REPO / "examples" / "cases" / "en" / "complaint.yaml"
+REFERENCE_REPLY = REPO / "tests" / "fixtures" / "good_reply_en.txt"
 TARGET_SECONDS = 0.5
 
 
@@ -38,15 +41,19 @@ def timed(command: list[str], env: dict) -> float:
     return elapsed
 
 
-def measure(case: Path, runs: int, env: dict) -> tuple[list[float], list[float]]:
+def measure(case: Path, runs: int, env: dict) -> tuple[list[float], list[float], list[float]]:
+    """Draft, baseline and (for reference) `replycoach lint` of one reply, interleaved."""
     draft = [sys.executable, "-m", "replycoach", "draft", "--case", str(case)]
     baseline = [sys.executable, "-c", "import typer"]
+    lint = [sys.executable, "-m", "replycoach", "lint", str(REFERENCE_REPLY)]
     timed(draft, env)  # warm the playbook cache and the OS file cache
-    drafts, bases = [], []
+    timed(lint, env)
+    drafts, bases, lints = [], [], []
     for _ in range(runs):
         bases.append(timed(baseline, env))
         drafts.append(timed(draft, env))
-    return drafts, bases
+        lints.append(timed(lint, env))
+    return drafts, bases, lints
 
 
 def main() -> None:
@@ -67,15 +74,18 @@ def main() -> None:
         cases = [c for c in cases if c.suffix in (".yaml", ".yml", ".json")]
         print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {args.runs} runs each, "
               f"playbook cache {'off' if args.cold else 'warm'}")
-        print(f"{'case':42} {'draft median':>13} {'min':>7} {'baseline':>9} {'ratio':>6}")
+        print(f"{'case':42} {'draft median':>13} {'min':>7} {'typer':>7} {'ratio':>6} {'lint':>7}")
         medians = []
         for case in cases:
-            drafts, bases = measure(case, args.runs, env)
+            drafts, bases, lints = measure(case, args.runs, env)
             draft_median, base_median = statistics.median(drafts), statistics.median(bases)
             medians.append(draft_median)
             name = str(case.relative_to(REPO)) if case.is_relative_to(REPO) else str(case)
             print(f"{name:42} {draft_median * 1000:>10.0f} ms {min(drafts) * 1000:>4.0f} ms "
-                  f"{base_median * 1000:>6.0f} ms {draft_median / base_median:>6.2f}")
+                  f"{base_median * 1000:>4.0f} ms {draft_median / base_median:>6.2f} "
+                  f"{statistics.median(lints) * 1000:>4.0f} ms")
+        print("typer: `python -c 'import typer'`; ratio: draft median / typer median; "
+              "lint: `replycoach lint` of one short reply, for reference")
         worst = max(medians)
         verdict = "within" if worst < TARGET_SECONDS else "OVER"
         print(f"slowest median {worst * 1000:.0f} ms: {verdict} the {TARGET_SECONDS * 1000:.0f} ms target")

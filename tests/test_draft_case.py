@@ -51,6 +51,10 @@ def test_outage_needs_no_complaint_text_and_yaml_numbers_become_text():
     assert case.kind == "outage" and case.issue.order_id == "48213"
 
 
+def test_underscore_keys_are_comments_in_json():
+    assert validate_case({**GOOD, "_comment": "a note for colleagues"}, "c").channel == "twitter"
+
+
 def test_values_are_forgiving_about_case_and_blank_strings():
     case = validate_case({"channel": "Twitter", "fault": "Third-Party", "customer": {"name": "  "},
                           "complaint": {"text": " late "}}, "c")

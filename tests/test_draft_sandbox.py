@@ -104,3 +104,28 @@ def test_later_folders_fill_in_what_the_first_lacks(tmp_path):
 def test_ordinary_templates_render_normally(tmp_path):
     env = env_with(tmp_path, **{"t.j2": "{% for n in names %}{{ n|upper }} {% endfor %}{{ 2 ** 10 }}"})
     assert render(env, "t.j2", {"names": ["a", "b"]}) == "A B 1024"
+
+
+def test_compiled_templates_are_cached_only_in_a_folder_nobody_else_can_write(tmp_path, monkeypatch):
+    from replycoach.templating import _bytecode_cache
+
+    private = tmp_path / "private"
+    monkeypatch.setenv("REPLYCOACH_CACHE_DIR", str(private))
+    assert _bytecode_cache() is not None
+    assert (private / "templates").stat().st_mode & 0o077 == 0
+    shared = tmp_path / "shared"
+    (shared / "templates").mkdir(parents=True)
+    (shared / "templates").chmod(0o777)
+    monkeypatch.setenv("REPLYCOACH_CACHE_DIR", str(shared))
+    assert _bytecode_cache() is None
+    monkeypatch.setenv("REPLYCOACH_NO_CACHE", "1")
+    assert _bytecode_cache() is None
+
+
+def test_a_broken_cache_does_not_stop_a_render(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("REPLYCOACH_CACHE_DIR", str(cache))
+    env = env_with(tmp_path / "t", **{"t.j2": "{% macro m() %}ok{% endmacro %}{{ m() }}"})
+    (cache / "templates").rmdir()
+    (cache / "templates").write_text("not a folder")  # neither readable nor writable as a cache now
+    assert render(env, "t.j2", {}) == "ok"

@@ -70,11 +70,13 @@ def limited_environment(folders: list[Path]):
     One per set of folders and process: Jinja keeps the templates it compiled, and
     compiling is most of the cost of a draft (a draft may render twice to fit a tweet).
     """
-    return _limited_environment(tuple(Path(f) for f in folders))
+    from replycoach.cache import cache_dir
+
+    return _limited_environment(tuple(Path(f) for f in folders), str(cache_dir()))
 
 
 @functools.lru_cache(maxsize=16)
-def _limited_environment(folders: tuple[Path, ...]):
+def _limited_environment(folders: tuple[Path, ...], cache_key: str):
     from jinja2 import ChoiceLoader, StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -131,7 +133,20 @@ def _bytecode_cache():
         return None
     from jinja2 import FileSystemBytecodeCache
 
-    return FileSystemBytecodeCache(str(folder), "%s.jinja")
+    class QuietCache(FileSystemBytecodeCache):
+        """A cache that can't be read or written is no reason to fail a draft."""
+
+        def load_bytecode(self, bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except (OSError, ValueError, EOFError):
+                bucket.reset()
+
+        def dump_bytecode(self, bucket) -> None:
+            with contextlib.suppress(OSError):
+                super().dump_bytecode(bucket)
+
+    return QuietCache(str(folder), "%s.jinja")
 
 
 def _security(what: str):
