@@ -144,13 +144,16 @@ def _report(run, output_format: OutputFormat, checklist: bool = True) -> None:
     if output_format is OutputFormat.text:
         from replycoach.console import print_lines
 
-        print_lines(formatters.format_text(run.results, run.problems, checklist))
+        print_lines(formatters.iter_text(run.results, run.problems, checklist))
         if run.problems and not sys.stdout.isatty():
             for problem in run.problems:
                 print(f"replycoach: {problem}", file=sys.stderr)
         return
     if output_format is OutputFormat.json:
-        text = formatters.format_json(run.results, run.problems)
+        for chunk in formatters.iter_json(run.results, run.problems):  # streamed: a big report stays small
+            sys.stdout.write(chunk)
+        text = ""
+        sys.stdout.write("\n")
     elif output_format is OutputFormat.sarif:
         text = formatters.format_sarif(run.results, run.problems, run.playbook)
     else:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable
 from typing import TextIO
 
 Line = list[tuple[str, str]]
@@ -21,10 +22,17 @@ def wants_colour(stream: TextIO) -> bool:
     return hasattr(stream, "isatty") and stream.isatty() and os.environ.get("TERM") != "dumb"
 
 
-def print_lines(lines: list[Line], stream: TextIO | None = None) -> None:
+def print_lines(lines: Iterable[Line], stream: TextIO | None = None) -> None:
+    """Print lines as they come (a generator is fine), a few hundred at a time."""
     stream = stream or sys.stdout
     if not wants_colour(stream):
-        stream.write("".join("".join(text for text, _ in line).rstrip() + "\n" for line in lines))
+        batch: list[str] = []
+        for line in lines:
+            batch.append("".join(text for text, _ in line).rstrip() + "\n")
+            if len(batch) >= 512:
+                stream.write("".join(batch))
+                batch.clear()
+        stream.write("".join(batch))
         stream.flush()
         return
     from rich.console import Console

@@ -1,0 +1,57 @@
+"""Reports are written file by file, and say exactly what one rendering of the whole report says."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from replycoach import __version__, formatters
+from replycoach.console import print_lines
+from replycoach.engine import lint_text
+
+TEXTS = [
+    ("a.txt", "We're sorry! DM us your \"order\" number\nand we'll sort it. ^JK", {"channel": "twitter"}),
+    ("b.txt", "Przepraszamy za kłopot — napisz do nas na priv.", {"received_at": "2024-05-01T10:00:00Z",
+                                                               "sent_at": "2024-05-01T12:30:30Z"}),
+    ("c.txt", "СЪЖАЛЯВАМЕ!!! Пишете ни на лично съобщение. \t\\ tab and backslash", {}),
+]
+
+
+def results():
+    return [lint_text(text, context=ctx, path=path) for path, text, ctx in TEXTS]
+
+
+def whole_report(found, problems):
+    return json.dumps({
+        "version": __version__,
+        "files": [formatters.file_dict(r) for r in found],
+        "problems": [{"path": p.where, "message": p.message} for p in problems],
+        "summary": {**formatters.summary(found), "problems": len(problems)},
+    }, ensure_ascii=False, indent=2)
+
+
+class Problem:
+    where, message = "x.bin", "binary file, not a text reply"
+
+
+def test_streamed_json_is_the_same_text_as_one_dump_of_the_report():
+    found = results()
+    assert any(isinstance(r.context.to_dict().get("minutes_waiting"), float) for r in found)
+    for subset, problems in [(found, []), (found[:1], [Problem()]), ([], []), ([], [Problem()])]:
+        assert "".join(formatters.iter_json(subset, problems)) == whole_report(subset, problems)
+        json.loads(formatters.format_json(subset, problems))
+
+
+def test_text_report_lines_come_one_file_at_a_time():
+    found = results()
+    lines = formatters.iter_text(found, [])
+    first = next(lines)
+    assert first[0][0] == "a.txt"  # rendered before the other files were looked at
+    assert [first, *lines] == formatters.format_text(found, [])
+
+
+def test_print_lines_takes_a_generator_and_prints_every_line(monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    out = io.StringIO()
+    print_lines(([("line ", ""), (str(i), "bold")] for i in range(1500)), out)
+    assert out.getvalue().splitlines() == [f"line {i}" for i in range(1500)]
