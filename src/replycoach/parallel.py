@@ -130,19 +130,28 @@ def _unpack(linter, target, packed, sources) -> list:
     if sources is not None and source is not None:
         sources[display] = source
     out = []
-    config = None
     for item in items:
         if hasattr(item, "where"):  # Problem
             out.append(item)
             continue
-        config = config or linter.configs.for_path(path)
-        playbook = linter.playbook_for(config)
+        playbook, selection = _settings_for(linter, path)
         if hasattr(item, "result"):  # a whole Linted, for run-level rules
             item.playbook = playbook
             out.append(item)
         else:
-            out.append(_Linted(item, playbook, linter.selection_for(config)))
+            out.append(_Linted(item, playbook, selection))
     return out
+
+
+def _settings_for(linter, path: Path) -> tuple:
+    """The playbook and selection of a file's folder, looked up once per folder (resolving
+    every path again cost the parent more than unpickling the results)."""
+    memo = _state.setdefault("folders", {})
+    found = memo.get(path.parent)
+    if found is None:
+        config = linter.configs.for_path(path)
+        found = memo[path.parent] = (linter.playbook_for(config), linter.selection_for(config))
+    return found
 
 
 class _Linted:
