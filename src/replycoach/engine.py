@@ -60,7 +60,9 @@ def applies(rule: dict, ctx: Context) -> bool:
     return not any(ctx.value(key) in values for key, values in rule["unless"].items())
 
 
-def lint_document(doc: Document, playbook: Playbook, layers: list[dict], selection: Selection | None = None) -> FileResult:
+def lint_document(
+    doc: Document, playbook: Playbook, layers: list[dict], selection: Selection | None = None
+) -> FileResult:
     """Lint one parsed document. `layers` are normalised context dicts, lowest priority first."""
     selection = selection or Selection()
     ctx = resolve(layers, playbook.settings.get("first_reply_target_minutes"))

@@ -176,7 +176,7 @@ def variables(rule: dict, doc: Document, hits: Hits, ctx: Context, settings: dic
     for slot in doc.placeholders:
         if slot.style not in ("jinja", "brace"):
             continue
-        if slot.name in declared or (slot.name in roots and "." not in slot.name) or slot.name.split(".")[0] in {"loop"}:
+        if slot.name in declared or (slot.name in roots and "." not in slot.name) or slot.name.startswith("loop."):
             continue
         if any(slot.name.startswith(d + ".") for d in declared):
             continue
