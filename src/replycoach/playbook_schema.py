@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 NAME = r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"
 CONTEXT_KEYS = ("language", "channel", "visibility", "kind", "tone", "fault", "stage", "template", "late")
@@ -76,30 +76,24 @@ class RuleBase(Strict):
     enabled: bool = True
 
 
+SignalList = Annotated[list[str], BeforeValidator(lambda v: [v] if isinstance(v, str) else v), Field(min_length=1)]
+"""One signal name or a list of them: `signal: apology` and `signal: [apology, vague-apology]`."""
+
+
 class ForbidRule(RuleBase):
     kind: Literal["forbid"]
-    signal: list[str] = Field(min_length=1)
+    signal: SignalList
     unless_with: list[str] = []
     window: int = Field(default=0, ge=0, le=3)  # sentences either side that `unless_with` reaches
     unless_present: list[str] = []
     only_with: list[str] = []
     fixable: bool = False
 
-    @field_validator("signal", mode="before")
-    @classmethod
-    def _listify(cls, v):
-        return [v] if isinstance(v, str) else v
-
 
 class RequireRule(RuleBase):
     kind: Literal["require"]
-    signal: list[str] = Field(min_length=1)
+    signal: SignalList
     unless_present: list[str] = []
-
-    @field_validator("signal", mode="before")
-    @classmethod
-    def _listify(cls, v):
-        return [v] if isinstance(v, str) else v
 
 
 class PositionRule(RuleBase):
