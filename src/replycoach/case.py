@@ -19,7 +19,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, field_validator
 
-from replycoach.context import ALIASES, CHANNELS, PRIVATE_CHANNELS, PUBLIC_CHANNELS
+from replycoach.context import ALIASES, CHANNELS, PRIVATE_CHANNELS, PUBLIC_CHANNELS, iso_moment
 from replycoach.errors import UserError
 
 MAX_CASE_BYTES = 1_000_000
@@ -52,16 +52,13 @@ def _moment(value):
     if isinstance(value, date):
         raise ValueError("expected a date and time such as 2024-05-01T14:30:00Z, not just a date")
     if isinstance(value, str):
-        text = value.strip()
-        if text.endswith(("Z", "z")):
-            text = text[:-1] + "+00:00"
         try:
-            moment = datetime.fromisoformat(text)
+            moment = iso_moment(value)
         except ValueError:
             raise ValueError(f"expected an ISO-8601 time such as 2024-05-01T14:30:00Z (got {value!r})") from None
-        if len(text) <= 10:
+        if len(value.strip()) <= 10:
             raise ValueError("expected a date and time such as 2024-05-01T14:30:00Z, not just a date")
-        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return moment
     return value
 
 

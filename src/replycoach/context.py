@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 
 from replycoach.errors import UserError
 
@@ -98,22 +98,26 @@ def normalise(raw: dict, where: str) -> dict:
     return out
 
 
+def iso_moment(text: str) -> datetime:
+    """An ISO-8601 time as an aware datetime; a time without a zone is taken as UTC.
+
+    One parser for every place a user gives a time (front matter, flags, case files), so
+    they all accept and reject the same spellings. Raises ValueError.
+    """
+    text = text.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def parse_time(value, where: str, key: str) -> datetime:
     if isinstance(value, datetime):
-        moment = value
-    else:
-        text = str(value).strip()
-        if text.endswith("Z"):
-            text = text[:-1] + "+00:00"
-        try:
-            moment = datetime.fromisoformat(text)
-        except ValueError:
-            raise UserError(f"{key} {value!r} is not an ISO-8601 time (e.g. 2024-05-01T14:30:00Z)", where) from None
-    if moment.tzinfo is None:
-        from datetime import UTC
-
-        moment = moment.replace(tzinfo=UTC)
-    return moment
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    try:
+        return iso_moment(str(value))
+    except ValueError:
+        raise UserError(f"{key} {value!r} is not an ISO-8601 time (e.g. 2024-05-01T14:30:00Z)", where) from None
 
 
 def resolve(layers: list[dict], targets: dict[str, int] | None = None) -> Context:
