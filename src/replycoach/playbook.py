@@ -108,7 +108,7 @@ def load_playbook(specs: list[str] | None = None, base_dir: Path | None = None) 
     """
     specs = specs or [DEFAULT]
     roots = [str(_locate(spec, base_dir or Path.cwd())) for spec in specs]
-    data = cached("playbook", "|".join(roots), lambda: _build(roots))
+    data = cached("playbook", "|".join(roots), lambda: _build(roots), split=("lexicon", "triggers", "examples"))
     return Playbook.from_data(data)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from replycoach import triggers
+from replycoach import regexcache, triggers
 
 WORD_EDGE_LEFT = r"(?<![\w@#])"
 WORD_EDGE_RIGHT = r"(?!\w)"
@@ -51,9 +51,13 @@ class Matcher:
     rest: tuple[int, ...] = ()
     needs: tuple[tuple[int, tuple[str, ...] | None], ...] = ()
     scan_all: bool = False
+    rank: tuple = ()  # per entry: its place among the alternatives of the signal's regex
     _regexes: dict = field(default_factory=dict, repr=False)
+    _singles: dict = field(default_factory=dict, repr=False)
+    _orders: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
+        self.rank = tuple((_branch(e), i) for i, e in enumerate(self.entries))
         if len(self.analysis) != len(self.entries):
             self.analysis = [entry_analysis(e) for e in self.entries]
         self.scan_all = any(keys is False for keys, _ in self.analysis)
@@ -82,14 +86,30 @@ class Matcher:
             regex = self._regexes[indices] = _assemble(self.signal, self.entries, indices)
         return regex
 
-    def _at(self, indices: tuple[int, ...], scanned: tuple[int, ...]) -> re.Pattern:
-        if not scanned:
-            return self._compiled(indices)
-        regex = self._regexes.get((indices, scanned))
-        if regex is None:
-            both = tuple(sorted({*indices, *scanned}))
-            regex = self._regexes[(indices, scanned)] = self._compiled(both)
-        return regex
+    def _order(self, indices: tuple[int, ...], scanned: tuple[int, ...]) -> tuple[int, ...]:
+        """Entries to try at one position, in the order the whole signal's regex tries them."""
+        key = (indices, scanned)
+        order = self._orders.get(key)
+        if order is None:
+            order = self._orders[key] = tuple(sorted({*indices, *scanned}, key=self.rank.__getitem__))
+        return order
+
+    def _match_at(self, text: str, start: int, order: tuple[int, ...]) -> re.Match | None:
+        """The match the signal's regex makes at `start`: its first alternative that matches there.
+
+        One small regex per entry, not one per combination of entries: a batch meets
+        thousands of combinations but only as many entries as the lexicon has, so that is
+        all it compiles (and `regexcache` keeps).
+        """
+        singles = self._singles
+        for i in order:
+            regex = singles.get(i)
+            if regex is None:
+                regex = singles[i] = _assemble(self.signal, self.entries, (i,))
+            m = regex.match(text, start)
+            if m is not None:
+                return m
+        return None
 
     def find(self, text: str, candidates: list[tuple[int, tuple[int, ...]]] | None = None,
              low: str | None = None) -> list[Hit]:
@@ -118,8 +138,8 @@ class Matcher:
                 upcoming = rest.search(text, pos)
             if start < pos:
                 continue
-            m = self._at(indices, scanned if upcoming is not None and upcoming.start() == start else ()).match(
-                text, start)
+            m = self._match_at(text, start, self._order(
+                indices, scanned if upcoming is not None and upcoming.start() == start else ()))
             if m is not None:
                 matches.append(m)
                 pos = m.end()
@@ -284,9 +304,10 @@ def _assemble(signal: str, ordered: list[dict], indices: tuple[int, ...]) -> re.
     for i in indices:
         entry = ordered[i]
         source = entry_regex(entry)
-        if entry.get("phrase") and source.startswith("(?:" + WORD_EDGE_LEFT):
+        branch = _branch(entry)
+        if branch == _AT_WORD:
             at_word.append(f"(?P<e{i}>{source[3 + len(WORD_EDGE_LEFT):-1]})")
-        elif not entry.get("phrase") and source.startswith("(?:\\b") and not entry.get("case_sensitive"):
+        elif branch == _AT_BOUNDARY:
             at_boundary.append(f"(?P<e{i}>{source[5:-1]})")
         else:
             other.append(f"(?P<e{i}>{source})")
@@ -297,12 +318,30 @@ def _assemble(signal: str, ordered: list[dict], indices: tuple[int, ...]) -> re.
         branches.append("\\b(?:" + "|".join(at_boundary) + ")")
     branches += other
     try:
-        return re.compile("|".join(branches), re.I | re.M)
+        return regexcache.compile("|".join(branches), re.I | re.M)
     except re.error as exc:
         chosen = [ordered[i] for i in indices]
         bad = next((e for e in chosen if not _compiles(entry_regex(e))), None)
         shown = (bad or {}).get("phrase") or (bad or {}).get("pattern")
         raise ValueError(f"signal {signal!r}: entry {shown!r} does not compile: {exc}") from None
+
+
+_AT_WORD, _AT_BOUNDARY, _OTHER = 0, 1, 2
+
+
+def _branch(entry: dict) -> int:
+    """Which branch of `_assemble`'s regex an entry goes in (the branches are tried in this order).
+
+    Read off the entry as `entry_regex` would write it: a phrase that starts with a word
+    character gets the shared left edge, a pattern that starts with `\\b` the shared `\\b`,
+    unless the entry is case-sensitive.
+    """
+    if entry.get("case_sensitive"):
+        return _OTHER
+    phrase = entry.get("phrase")
+    if phrase:
+        return _AT_WORD if _WORD_RUN.match(phrase.strip()) else _OTHER
+    return _AT_BOUNDARY if entry["pattern"].startswith("\\b") else _OTHER
 
 
 def check(matchers: dict[str, Matcher]) -> None:
