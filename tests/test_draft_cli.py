@@ -7,7 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from replycoach.cli import app
+from replycoach.cli import whole_app
 
 from .helpers import FIXTURES, run_cli
 
@@ -16,7 +16,7 @@ LATE = str(CASES / "late-twitter.yaml")
 
 
 def draft(*args: str, env: dict | None = None):
-    return CliRunner().invoke(app, ["draft", *args], env=env)
+    return CliRunner().invoke(whole_app(), ["draft", *args], env=env)
 
 
 def test_text_mode_prints_the_reply_alone_on_stdout_and_coaching_on_stderr():

@@ -12,9 +12,9 @@ written in that scalar's quoting style.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from typing import NamedTuple
 
-from replycoach.errors import UserError
+from replycoach.errors import NotACollection, UserError
 from replycoach.inputs import SourceText, Unit
 
 # Keys a response may carry besides its text; anything else is the other tool's metadata
@@ -23,12 +23,7 @@ ID_KEYS = ("id", "name", "title", "shortcut")
 BLOCK_STYLES = ("|", ">")
 
 
-class NotACollection(UserError):
-    """A YAML/JSON file that is not a list of responses (a CI workflow, a config, ...)."""
-
-
-@dataclass(frozen=True)
-class SpanMap:
+class SpanMap(NamedTuple):
     """Where each character of a response's text sits in the collection file.
 
     `starts[i]`/`ends[i]` are the file offsets of text character i (an escape such as

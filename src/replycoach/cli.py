@@ -233,14 +233,28 @@ def rules_docs(
         sys.stdout.write(text)
 
 
-# --- commands defined in their own modules (one line each; keep this block together) ---
-app.command("audit")(__import__("replycoach.cli_audit", fromlist=["audit"]).audit)
-app.command("init")(__import__("replycoach.cli_init", fromlist=["init"]).init)
-app.command("draft")(__import__("replycoach.cli_draft", fromlist=["draft"]).draft)
+# Commands defined in their own modules, in the order `--help` lists them after `lint`;
+# each module is imported only when its command runs or the whole app is listed.
+COMMAND_MODULES = {"audit": "replycoach.cli_audit", "init": "replycoach.cli_init", "draft": "replycoach.cli_draft"}
 
 
 def _command_name(info) -> str:
     return info.name or info.callback.__name__.replace("_", "-")
+
+
+def _own_module_command(name: str):
+    import importlib
+
+    return getattr(importlib.import_module(COMMAND_MODULES[name]), name)
+
+
+def whole_app() -> typer.Typer:
+    """The app with every command registered (what `--help` lists)."""
+    registered = {_command_name(c) for c in app.registered_commands}
+    for name in COMMAND_MODULES:
+        if name not in registered:
+            app.command(name)(_own_module_command(name))
+    return app
 
 
 def _app_for(argv: list[str]) -> typer.Typer:
@@ -255,10 +269,15 @@ def _app_for(argv: list[str]) -> typer.Typer:
     wanted = argv[0] if argv else ""
     commands = [c for c in app.registered_commands if _command_name(c) == wanted]
     groups = [g for g in app.registered_groups if g.name == wanted]
-    if not commands and not groups:
-        return app
     slim = typer.Typer()
     slim.__dict__.update(vars(app))
+    if wanted in COMMAND_MODULES:
+        slim.registered_commands = []
+        slim.command(wanted)(_own_module_command(wanted))
+        slim.registered_groups = []
+        return slim
+    if not commands and not groups:
+        return whole_app()
     slim.registered_commands, slim.registered_groups = commands, groups
     return slim
 

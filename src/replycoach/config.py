@@ -8,7 +8,6 @@ and then served from the cache until the file changes.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from replycoach.cache import cached
@@ -19,19 +18,28 @@ DEFAULT_EXTENSIONS = (".txt", ".md", ".markdown", ".j2", ".jinja", ".jinja2", ".
 DEFAULT_MAX_BYTES = 5_000_000
 
 
-@dataclass(frozen=True)
 class Config:
-    path: str | None = None
-    playbooks: tuple[str, ...] = ()
-    select: frozenset[str] = frozenset()
-    ignore: frozenset[str] = frozenset()
-    severity: dict[str, str] = field(default_factory=dict)
-    context: dict = field(default_factory=dict)
-    template_variables: tuple[str, ...] = ()
-    max_file_bytes: int = DEFAULT_MAX_BYTES
-    fail_on: str = "error"
-    extensions: tuple[str, ...] = DEFAULT_EXTENSIONS
-    exclude: tuple[str, ...] = ()
+    """One config file's settings (or the defaults, `path` None)."""
+
+    __slots__ = ("path", "playbooks", "select", "ignore", "severity", "context", "template_variables",
+                 "max_file_bytes", "fail_on", "extensions", "exclude")
+
+    def __init__(self, path: str | None = None, playbooks: tuple[str, ...] = (), select: frozenset[str] = frozenset(),
+                 ignore: frozenset[str] = frozenset(), severity: dict[str, str] | None = None,
+                 context: dict | None = None, template_variables: tuple[str, ...] = (),
+                 max_file_bytes: int = DEFAULT_MAX_BYTES, fail_on: str = "error",
+                 extensions: tuple[str, ...] = DEFAULT_EXTENSIONS, exclude: tuple[str, ...] = ()) -> None:
+        self.path = path
+        self.playbooks = playbooks
+        self.select = select
+        self.ignore = ignore
+        self.severity = severity if severity is not None else {}
+        self.context = context if context is not None else {}
+        self.template_variables = template_variables
+        self.max_file_bytes = max_file_bytes
+        self.fail_on = fail_on
+        self.extensions = extensions
+        self.exclude = exclude
 
     @property
     def base_dir(self) -> Path:

@@ -7,10 +7,10 @@ shows what was assumed, so a user can see why a rule did or did not fire.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import NamedTuple
 
+from replycoach import regexcache
 from replycoach.errors import UserError
 
 PUBLIC_CHANNELS = frozenset(
@@ -18,7 +18,7 @@ PUBLIC_CHANNELS = frozenset(
 )
 PRIVATE_CHANNELS = frozenset({"email", "chat", "sms", "phone", "dm", "whatsapp", "messenger", "ticket"})
 CHANNELS = PUBLIC_CHANNELS | PRIVATE_CHANNELS
-LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
+LANGUAGE_CODE = regexcache.compile(r"^[a-z]{2,3}$")
 
 CHOICES: dict[str, frozenset[str]] = {
     "channel": CHANNELS,
@@ -34,8 +34,7 @@ ALIASES = {"third-party": "third_party", "followup": "follow-up", "follow_up": "
            "first-reply": "first", "offtopic": "off-topic", "off_topic": "off-topic"}
 
 
-@dataclass(frozen=True, slots=True)
-class Context:
+class Context(NamedTuple):
     language: str = ""
     channel: str = ""
     visibility: str = "public"
@@ -48,7 +47,7 @@ class Context:
     sent_at: datetime | None = None
     late: bool = False
     minutes_waiting: float | None = None
-    assumed: tuple[str, ...] = field(default=())
+    assumed: tuple[str, ...] = ()
 
     def value(self, key: str):
         return getattr(self, key)
@@ -69,7 +68,7 @@ class Context:
 
     def with_language(self, language: str, detected: bool) -> Context:
         assumed = (*self.assumed, "language") if detected and "language" not in self.assumed else self.assumed
-        return replace(self, language=language, assumed=assumed)
+        return self._replace(language=language, assumed=assumed)
 
 
 def normalise(raw: dict, where: str) -> dict:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
+from replycoach import regexcache
 from replycoach.errors import UserError
 
-FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:---|\.\.\.)[ \t]*$\r?\n?", re.S | re.M)
-SUPPRESSION = re.compile(
+FRONT_MATTER = regexcache.compile(
+    r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:---|\.\.\.)[ \t]*$\r?\n?", re.S | re.M)
+SUPPRESSION = regexcache.compile(
     r"<!--\s*replycoach:\s*(ignore|ignore-next-line)\s+([\w\-, ]+?)\s*-->|"
     r"\{#\s*replycoach:\s*(ignore|ignore-next-line)\s+([\w\-, ]+?)\s*#\}",
     re.I,
@@ -24,7 +26,7 @@ SUPPRESSION = re.compile(
 # <order number>, XXX), in any of our scripts ([ИМЕ НА КЛИЕНТА], {име}, ХХХ with a Cyrillic
 # Х). Which of them are "filled slots" and which are "leftovers" is the rules' call, not the
 # document's.
-PLACEHOLDER = re.compile(
+PLACEHOLDER = regexcache.compile(
     r"\{\{[^{}\n]{0,200}?\}\}"
     r"|\{%[^{}\n]{0,200}?%\}"
     r"|\{[ \t]*[^\W\d][\w.]{0,80}[ \t]*\}"
@@ -33,27 +35,25 @@ PLACEHOLDER = re.compile(
     r"|\b[XХ]{3,}\b"
     r"|%[A-Z][A-Z_]{2,40}%"
 )
-PLACEHOLDER_NAME = re.compile(r"[A-Za-z_][\w.]*")
-SENTENCE_END = re.compile(r"[.!?…]+[\"')\]]*(?=\s|$)|\n")
+PLACEHOLDER_NAME = regexcache.compile(r"[A-Za-z_][\w.]*")
+SENTENCE_END = regexcache.compile(r"[.!?…]+[\"')\]]*(?=\s|$)|\n")
 # A full stop after a common abbreviation ("tel. 0888 ...", "ul. Długa", "Mr. Smith", "т.е.")
 # does not end a sentence: rules that look at "the same sentence" (a phone number next to
 # "call us") must see these as one.
-ABBREVIATION = re.compile(
+ABBREVIATION = regexcache.compile(
     r"(?<![\w.])(?:tel|ul|al|os|nr|godz|np|tzn|tj|ds|mr|mrs|ms|dr|st|vs|approx|ext|"
     r"тел|ул|бул|кв|гр|ч|мин|напр|г-н|г-жа|д-р|e\.g|i\.e|m\.in|т\.е|ж\.к)$",
     re.I,
 )
-WORD = re.compile(r"\w+")
+WORD = regexcache.compile(r"\w+")
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
     start: int
     end: int
 
 
-@dataclass(frozen=True, slots=True)
-class Placeholder:
+class Placeholder(NamedTuple):
     start: int
     end: int
     raw: str
@@ -61,20 +61,28 @@ class Placeholder:
     style: str  # "jinja" | "jinja-tag" | "brace" | "marker"
 
 
-@dataclass(slots=True)
 class Document:
-    path: str
-    text: str
-    analysed: str = ""
-    front_matter: dict = field(default_factory=dict)
-    ignored_rules: frozenset[str] = frozenset()
-    ignored_lines: dict[int, frozenset[str]] = field(default_factory=dict)
-    placeholders: tuple[Placeholder, ...] = ()
-    sentences: tuple[Span, ...] = ()
-    body_start: int = 0
-    line_offset: int = 0  # added to every reported line (a response inside a collection file)
-    _line_starts: list[int] = field(default_factory=list)
-    _sentence_starts: list[int] = field(default_factory=list)
+    """Built by `parse`; `analysed` is `text` with front matter and suppression comments blanked."""
+
+    __slots__ = ("path", "text", "analysed", "front_matter", "ignored_rules", "ignored_lines", "placeholders",
+                 "sentences", "body_start", "line_offset", "_line_starts", "_sentence_starts")
+
+    def __init__(self, path: str, text: str, line_offset: int = 0) -> None:
+        self.path = path
+        self.text = text
+        self.analysed = text
+        self.front_matter: dict = {}
+        self.ignored_rules: frozenset[str] = frozenset()
+        self.ignored_lines: dict[int, frozenset[str]] = {}
+        self.placeholders: tuple[Placeholder, ...] = ()
+        self.sentences: tuple[Span, ...] = ()
+        self.body_start = 0
+        self.line_offset = line_offset  # added to every reported line (a response inside a collection file)
+        self._line_starts: list[int] = []
+        self._sentence_starts: list[int] = []
+
+    def __repr__(self) -> str:
+        return f"Document(path={self.path!r}, {len(self.text)} characters)"
 
     @classmethod
     def parse(cls, text: str, path: str = "<text>", line_offset: int = 0, front_matter: bool = True) -> Document:

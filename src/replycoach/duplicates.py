@@ -126,6 +126,4 @@ def _anchor(item, rule: dict) -> Diagnostic:
 
 
 def _with_message(diagnostic: Diagnostic, message: str) -> Diagnostic:
-    from dataclasses import replace
-
-    return replace(diagnostic, message=message)
+    return diagnostic._replace(message=message)

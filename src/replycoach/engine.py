@@ -6,8 +6,6 @@ when they apply is all playbook data. It returns results; it never prints.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from replycoach.context import Context, resolve
 from replycoach.diagnostic import Diagnostic, Severity
 from replycoach.document import Document
@@ -17,13 +15,16 @@ from replycoach.playbook import Playbook
 from replycoach.signals import find_signals
 
 
-@dataclass(frozen=True)
 class Selection:
     """Which rules run and how severe they are, from config and flags (names or codes)."""
 
-    select: frozenset[str] = frozenset()
-    ignore: frozenset[str] = frozenset()
-    severity: dict[str, str] = field(default_factory=dict)
+    __slots__ = ("select", "ignore", "severity")
+
+    def __init__(self, select: frozenset[str] = frozenset(), ignore: frozenset[str] = frozenset(),
+                 severity: dict[str, str] | None = None) -> None:
+        self.select = select
+        self.ignore = ignore
+        self.severity = severity or {}
 
     def allows(self, rule: dict) -> bool:
         keys = {rule["name"], rule["code"], rule.get("family", "")}
@@ -40,14 +41,21 @@ class Selection:
         return Severity.parse(chosen or graded or rule["severity"])
 
 
-@dataclass
 class FileResult:
-    path: str
-    language: str | None = None
-    context: Context | None = None
-    checklist: dict[str, bool] = field(default_factory=dict)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    error: str | None = None
+    __slots__ = ("path", "language", "context", "checklist", "diagnostics", "error")
+
+    def __init__(self, path: str, language: str | None = None, context: Context | None = None,
+                 checklist: dict[str, bool] | None = None, diagnostics: list[Diagnostic] | None = None,
+                 error: str | None = None) -> None:
+        self.path = path
+        self.language = language
+        self.context = context
+        self.checklist = checklist if checklist is not None else {}
+        self.diagnostics = diagnostics if diagnostics is not None else []
+        self.error = error
+
+    def __repr__(self) -> str:
+        return f"FileResult({self.path!r}, {self.language!r}, diagnostics={self.diagnostics!r}, error={self.error!r})"
 
 
 ASSUMPTION_NOTE = " (assumed {what})"

@@ -18,3 +18,7 @@ class UserError(Exception):
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}" if self.where else self.message
+
+
+class NotACollection(UserError):
+    """A YAML/JSON file that is not a list of responses (a CI workflow, a config, ...)."""

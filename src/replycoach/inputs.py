@@ -11,7 +11,6 @@ import fnmatch
 import os
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from replycoach.config import Config
@@ -22,26 +21,29 @@ COLLECTION_SUFFIXES = (".yaml", ".yml", ".json")
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".mypy_cache"}
 
 
-@dataclass
 class SourceText:
     """A file's text plus how to write it back unchanged (for --fix)."""
 
-    path: str
-    text: str
-    encoding: str = "utf-8"
-    newline: str = "\n"
-    bom: bool = False
+    __slots__ = ("path", "text", "encoding", "newline", "bom")
+
+    def __init__(self, path: str, text: str, encoding: str = "utf-8", newline: str = "\n", bom: bool = False) -> None:
+        self.path, self.text, self.encoding, self.newline, self.bom = path, text, encoding, newline, bom
 
 
-@dataclass
 class Unit:
-    path: str
-    text: str
-    context: dict = field(default_factory=dict)
-    line_offset: int = 0
-    front_matter: bool = True
-    label: str = ""  # e.g. the response id inside a collection
-    span_map: object | None = None  # canned.SpanMap: text offsets -> file offsets (collections)
+    """One reply to lint: a whole file, or one response of a collection."""
+
+    __slots__ = ("path", "text", "context", "line_offset", "front_matter", "label", "span_map")
+
+    def __init__(self, path: str, text: str, context: dict | None = None, line_offset: int = 0,
+                 front_matter: bool = True, label: str = "", span_map: object | None = None) -> None:
+        self.path = path
+        self.text = text
+        self.context = context if context is not None else {}
+        self.line_offset = line_offset
+        self.front_matter = front_matter
+        self.label = label  # e.g. the response id inside a collection
+        self.span_map = span_map  # canned.SpanMap: text offsets -> file offsets (collections)
 
 
 def expand(paths: list[str], config_for) -> Iterator[tuple[str, Path | None, str | None, bool]]:

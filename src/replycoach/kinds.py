@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
+from replycoach import regexcache
 from replycoach.context import Context, target_minutes
 from replycoach.document import Document, word_count
 from replycoach.signals import OPAQUE, Hit
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     start: int
     end: int
     replacement: str | None = None
@@ -148,9 +148,11 @@ def length(rule: dict, doc: Document, hits: Hits, ctx: Context, settings: dict) 
         return
     size = len(stripped)
     if rule.get("twitter_counting") and ctx.channel in ("twitter", "x", ""):
-        import html
+        counted = _LEADING_HANDLES.sub("", stripped)
+        if "&" in counted:  # X counts "&amp;" as one character
+            import html
 
-        counted = html.unescape(_LEADING_HANDLES.sub("", stripped))
+            counted = html.unescape(counted)
         size = len(_URL.sub("x" * 23, counted))
     if size <= limit:
         return
@@ -158,8 +160,8 @@ def length(rule: dict, doc: Document, hits: Hits, ctx: Context, settings: dict) 
     yield Finding(begin, begin + len(stripped), detail=f"{size} characters, limit {limit}")
 
 
-_URL = re.compile(r"https?://\S+")
-_LEADING_HANDLES = re.compile(r"\A(?:@\w+\s+)+")
+_URL = regexcache.compile(r"https?://\S+")
+_LEADING_HANDLES = regexcache.compile(r"\A(?:@\w+\s+)+")
 
 
 def placeholder(rule: dict, doc: Document, hits: Hits, ctx: Context, settings: dict) -> Iterator[Finding]:
@@ -208,7 +210,7 @@ def template_syntax(rule: dict, doc: Document, hits: Hits, ctx: Context, setting
         yield Finding(start, end if end >= 0 else len(doc.text), detail=message)
 
 
-_SIMPLE_SLOT = re.compile(r"\{\{\s*[A-Za-z_][\w.]*\s*\}\}")
+_SIMPLE_SLOT = regexcache.compile(r"\{\{\s*[A-Za-z_][\w.]*\s*\}\}")
 
 
 def _only_simple_slots(text: str) -> bool:

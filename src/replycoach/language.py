@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import re
 
-CYRILLIC = re.compile(r"[\u0400-\u04FF]")
-LATIN = re.compile(r"[A-Za-z]")
-POLISH_LETTERS = re.compile(r"[ąćęłńóśźżĄĆĘŁŃÓŚŹŻ]")
-POLISH_WORDS = re.compile(
+from replycoach import regexcache
+
+CYRILLIC = regexcache.compile(r"[\u0400-\u04FF]")
+LATIN = regexcache.compile(r"[A-Za-z]")
+POLISH_LETTERS = regexcache.compile(r"[ąćęłńóśźżĄĆĘŁŃÓŚŹŻ]")
+POLISH_WORDS = regexcache.compile(
     r"\b(?:się|nie|jest|są|że|dla|przez|oraz|jak|ale|czy|już|bardzo|Pan|Pani|Państwa|dziękujemy|"
     r"przepraszamy|prosimy|zamówienie|wiadomość|naszym|nas|pozdrawiam|dzień|dobry|witam|mamy|tym)\b",
     re.I,  # a reply often starts with one of them ("Nie", "Jak", "Czy")
 )
-ENGLISH_WORDS = re.compile(r"\b(?:the|and|you|your|we|our|to|is|are|for|this|with|please|sorry|thanks)\b", re.I)
+ENGLISH_WORDS = regexcache.compile(r"\b(?:the|and|you|your|we|our|to|is|are|for|this|with|please|sorry|thanks)\b", re.I)
 
 
 def detect(text: str, available: list[str] | tuple[str, ...] = ("en", "pl", "bg")) -> str:

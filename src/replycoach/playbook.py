@@ -6,7 +6,6 @@ engine can run from the cache without importing pydantic. Nothing here knows a r
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from replycoach.cache import cached
@@ -17,21 +16,27 @@ DEFAULT = "default"
 SIGNAL_FIELDS = ("signal", "signals", "unless_with", "unless_present", "only_with")
 
 
-@dataclass
 class Playbook:
-    name: str
-    rules: list[dict]
-    signals: dict[str, dict]
-    lexicon: dict[str, dict[str, list[dict]]]
-    examples: dict[str, dict[str, dict]]
-    checklist: dict[str, dict]
-    settings: dict
-    files: list[str]
-    # where each lexicon entry can start (triggers.analyse), worked out once when the
-    # playbook is built and kept in the cache: parsing every regex costs more than a lint
-    triggers: dict[str, dict[str, list]] = field(default_factory=dict)
-    _matchers: dict = field(default_factory=dict, repr=False)
-    _derived: dict = field(default_factory=dict, repr=False)
+    """Merged, validated playbook data; `lexicon`, `triggers` and `examples` are keyed by language."""
+
+    def __init__(self, name: str, rules: list[dict], signals: dict[str, dict], lexicon: dict, examples: dict,
+                 checklist: dict[str, dict], settings: dict, files: list[str], triggers: dict | None = None) -> None:
+        self.name = name
+        self.rules = rules
+        self.signals = signals
+        self.lexicon = lexicon
+        self.examples = examples
+        self.checklist = checklist
+        self.settings = settings
+        self.files = files
+        # where each lexicon entry can start (triggers.analyse), worked out once when the
+        # playbook is built and kept in the cache: parsing every regex costs more than a lint
+        self.triggers = triggers if triggers is not None else {}
+        self._matchers: dict = {}
+        self._derived: dict = {}
+
+    def __repr__(self) -> str:
+        return f"Playbook({self.name!r}, {len(self.rules)} rules, languages {self.languages})"
 
     @classmethod
     def from_data(cls, data: dict) -> Playbook:
@@ -74,7 +79,7 @@ class Playbook:
                 merged[name] = merged.get(name, []) + entries
                 own = self.triggers.get(language, {}).get(name)
                 analysis[name] = analysis.get(name, []) + own if own is not None else []
-            self._matchers[language] = compile_lexicon(merged, self.signals, analysis)
+            self._matchers[language] = compile_lexicon(merged, self.signals, analysis, f"lexicon-{language}")
         return self._matchers[language]
 
 

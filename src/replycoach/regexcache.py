@@ -4,14 +4,16 @@
 regexes cost 0.3 to 3 ms each, which was a quarter of linting one reply (~80 patterns met)
 and most of a batch over three languages (~500). The result of that work is a list of
 integers that `_sre.compile` turns into a pattern object in microseconds. This module
-stores those lists in the user cache directory, one small JSON file per pattern, under a
-directory named for the exact Python build (its regex code format is not stable across
-versions).
+keeps those lists in the user cache directory, in a directory named for the exact Python
+build (the code format is not stable across versions), one JSON file per *group* of
+patterns that are used together (a language's lexicon, the modules' own patterns), so a
+run opens a handful of files, not one per pattern.
 
 Data, not code: `_sre.compile` validates the code it is given and refuses anything that
-could make the matcher read out of bounds, each file must name the very pattern and flags
-asked for, and any failure (missing, stale, foreign or unreadable file, or a Python whose
-`re` internals differ) falls back to plain `re.compile`. Same switches as the other caches:
+could make the matcher read out of bounds, and a record is found by its exact pattern
+and flags. Any failure (missing, stale, foreign or unreadable file, or a Python whose `re`
+internals differ) falls back to plain `re.compile`. Patterns compiled in a run are added
+to their group's file when the process ends (`save`). Same switches as the other caches:
 `REPLYCOACH_NO_CACHE`, `REPLYCOACH_CACHE_DIR`.
 """
 
@@ -29,28 +31,33 @@ try:  # the compiler behind re.compile; its shape has been the same from 3.11 to
 except ImportError:  # pragma: no cover - another Python: compile the ordinary way
     _sre = None
 
+MAX_PATTERNS = 4000  # per group; past this a group's file starts again from what the run used
 _TAG = f"{sys.implementation.cache_tag}-{_sre.MAGIC}-{zlib.crc32(sys.version.encode()):08x}" if _sre else ""
+_groups: dict[str, dict] = {}  # group -> {key: record}, as read from its file
+_added: dict[str, dict] = {}  # group -> {key: record} compiled in this run
+_registered = False
 
 
-def compile(source: str, flags: int = 0) -> re.Pattern:  # noqa: A001 - a drop-in for re.compile
+def compile(source: str, flags: int = 0, group: str = "module") -> re.Pattern:
     """`re.compile(source, flags)`, from the cache when this pattern was compiled before."""
     if _sre is None:
         return re.compile(source, flags)
     flags = int(flags)
-    path = _path(source, flags)
-    if path is not None:
+    key = f"{flags}:{source}"
+    records = _groups.get(group)
+    if records is None:
+        records = _groups[group] = _read(group)
+    record = records.get(key)
+    if record is not None:
         try:
-            with open(path, encoding="utf-8") as fh:
-                stored = json.load(fh)
-            if stored["source"] == source and stored["flags"] == flags:
-                return _sre.compile(source, stored["final"], stored["code"], stored["groups"],
-                                    stored["groupindex"], tuple(stored["indexgroup"]))
-        except (OSError, ValueError, KeyError, TypeError, RuntimeError, OverflowError):
-            pass
+            final, code, groups, groupindex, indexgroup = record
+            return _sre.compile(source, final, code, groups, groupindex, tuple(indexgroup))
+        except (ValueError, TypeError, RuntimeError, OverflowError):
+            pass  # not a record this Python can use: compile it afresh below
     try:
         parsed = _parser.parse(source, flags)
         code = _compiler._code(parsed, flags)
-        groupindex = parsed.state.groupdict
+        groupindex = dict(parsed.state.groupdict)
         indexgroup = [None] * parsed.state.groups
         for name, index in groupindex.items():
             indexgroup[index] = name
@@ -58,25 +65,67 @@ def compile(source: str, flags: int = 0) -> re.Pattern:  # noqa: A001 - a drop-i
         pattern = _sre.compile(source, final, code, parsed.state.groups - 1, groupindex, tuple(indexgroup))
     except re.error:
         raise
-    except Exception:  # noqa: BLE001 - internals not as expected: the public way still works
+    except Exception:
         return re.compile(source, flags)
-    if path is not None:
-        _store(path, {"source": source, "flags": flags, "final": final, "code": code,
-                      "groups": parsed.state.groups - 1, "groupindex": dict(groupindex), "indexgroup": indexgroup})
+    record = [final, code, parsed.state.groups - 1, groupindex, indexgroup]
+    records[key] = record
+    if _directory() is not None:
+        _added.setdefault(group, {})[key] = record
+        _register()
     return pattern
 
 
-def _path(source: str, flags: int) -> str | None:
+def save() -> None:
+    """Add the patterns compiled in this run to their groups' files (merged with what is there)."""
+    directory = _directory()
+    added = dict(_added)
+    _added.clear()
+    if directory is None:
+        return
+    for group, new in added.items():
+        records = _read(group)
+        if len(records) + len(new) > MAX_PATTERNS:
+            records = {}
+        records.update(new)
+        _write(_group_path(directory, group), {"tag": _TAG, "patterns": records})
+
+
+def _register() -> None:
+    global _registered
+    if not _registered:
+        import atexit
+
+        atexit.register(save)
+        _registered = True
+
+
+def _directory() -> str | None:
     from replycoach.cache import cache_dir
 
     base = cache_dir()
-    if base is None:
-        return None
-    data = source.encode("utf-8", "surrogatepass")
-    return os.path.join(base, f"regex-{_TAG}", f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}{len(data):x}-{flags:x}.json")
+    return None if base is None else os.path.join(base, f"regex-{_TAG}")
 
 
-def _store(path: str, record: dict) -> None:
+def _group_path(directory: str, group: str) -> str:
+    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in group)
+    return os.path.join(directory, f"{safe}.json")
+
+
+def _read(group: str) -> dict:
+    directory = _directory()
+    if directory is None:
+        return {}
+    try:
+        with open(_group_path(directory, group), encoding="utf-8") as fh:
+            stored = json.load(fh)
+        if stored.get("tag") == _TAG and isinstance(stored.get("patterns"), dict):
+            return stored["patterns"]
+    except (OSError, ValueError, AttributeError):
+        pass
+    return {}
+
+
+def _write(path: str, record: dict) -> None:
     import tempfile
 
     try:

@@ -9,16 +9,15 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import NamedTuple
 
-from replycoach.canned import NotACollection
 from replycoach.config import Config, ConfigFinder
 from replycoach.context import normalise
 from replycoach.diagnostic import Diagnostic
 from replycoach.document import Document
 from replycoach.engine import FileResult, Selection, applies, lint_document
-from replycoach.errors import UserError
+from replycoach.errors import NotACollection, UserError
 from replycoach.inputs import SourceText, Unit, expand, read_source, units_of
 from replycoach.playbook import Playbook, load_playbook
 
@@ -29,18 +28,21 @@ NOT_RESPONSES = frozenset({
 })
 
 
-@dataclass
 class LintOptions:
-    context: dict = field(default_factory=dict)  # from flags, already normalised
-    select: frozenset[str] = frozenset()
-    ignore: frozenset[str] = frozenset()
-    config: Path | None = None
-    playbooks: tuple[str, ...] = ()
-    jobs: int = 0  # 0: decide from the batch size
+    __slots__ = ("context", "select", "ignore", "config", "playbooks", "jobs")
+
+    def __init__(self, context: dict | None = None, select: frozenset[str] = frozenset(),
+                 ignore: frozenset[str] = frozenset(), config: Path | None = None, playbooks: tuple[str, ...] = (),
+                 jobs: int = 0) -> None:
+        self.context = context or {}  # from flags, already normalised
+        self.select = select
+        self.ignore = ignore
+        self.config = config
+        self.playbooks = playbooks
+        self.jobs = jobs  # 0: decide from the batch size
 
 
-@dataclass
-class Problem:
+class Problem(NamedTuple):
     where: str
     message: str
 
@@ -48,13 +50,15 @@ class Problem:
         return f"{self.where}: {self.message}"
 
 
-@dataclass
 class LintRun:
-    results: list[FileResult] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    playbook: Playbook | None = None
-    fail_on: str = "error"
-    sources: dict[str, SourceText] = field(default_factory=dict)  # what was read, for --fix/--diff
+    __slots__ = ("results", "problems", "playbook", "fail_on", "sources")
+
+    def __init__(self) -> None:
+        self.results: list[FileResult] = []
+        self.problems: list[Problem] = []
+        self.playbook: Playbook | None = None
+        self.fail_on = "error"
+        self.sources: dict[str, SourceText] = {}  # what was read, for --fix/--diff
 
 
 class LineIndex:
@@ -68,16 +72,15 @@ class LineIndex:
         return index + 1, offset - self.starts[index] + 1
 
 
-@dataclass
 class Linted:
     """One linted unit and what a run-level rule (near-duplicate) needs to judge it."""
 
-    unit: Unit
-    doc: Document
-    result: FileResult
-    playbook: Playbook
-    selection: Selection
-    index: LineIndex | None = None
+    __slots__ = ("unit", "doc", "result", "playbook", "selection", "index")
+
+    def __init__(self, unit: Unit, doc: Document, result: FileResult, playbook: Playbook, selection: Selection,
+                 index: LineIndex | None = None) -> None:
+        self.unit, self.doc, self.result, self.playbook, self.selection = unit, doc, result, playbook, selection
+        self.index = index
 
     def place(self, diagnostic: Diagnostic) -> Diagnostic:
         """Move a finding from the response's own text to its place in the collection file."""
@@ -87,8 +90,8 @@ class Linted:
         start, end = span_map.to_file(diagnostic.start, diagnostic.end)
         line, column = self.index.position(start)
         end_line, end_column = self.index.position(end)
-        return replace(diagnostic, start=start, end=end, line=line, column=column,
-                       end_line=end_line, end_column=end_column)
+        return diagnostic._replace(start=start, end=end, line=line, column=column,
+                                   end_line=end_line, end_column=end_column)
 
 
 class Linter:

@@ -10,19 +10,18 @@ przepraszające ...). Patterns are plain regexes for what phrases can't say.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from replycoach import regexcache, triggers
 
 WORD_EDGE_LEFT = r"(?<![\w@#])"
 WORD_EDGE_RIGHT = r"(?!\w)"
-_SPACE = re.compile(r"\s+")
-_APOSTROPHE = re.compile("['’]")
-WORD = re.compile(r"\w+")
+_SPACE = regexcache.compile(r"\s+")
+_APOSTROPHE = regexcache.compile("['’]")
+WORD = regexcache.compile(r"\w+")
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     signal: str
     start: int
     end: int
@@ -30,7 +29,6 @@ class Hit:
     replacement: str | None = None
 
 
-@dataclass(slots=True)
 class Matcher:
     """One signal's lexicon, tried only at the words where its entries can start.
 
@@ -42,24 +40,23 @@ class Matcher:
     the matches `regex.finditer` would; it only skips the positions where no entry can start.
     """
 
-    signal: str
-    entries: list[dict]
-    validators: dict[str, str]
-    match_opaque: bool
-    analysis: list = field(default_factory=list)  # per entry: triggers.analyse(its regex)
-    by_key: dict[str, tuple[int, ...]] = field(default_factory=dict)
-    rest: tuple[int, ...] = ()
-    needs: tuple[tuple[int, tuple[str, ...] | None], ...] = ()
-    scan_all: bool = False
-    rank: tuple = ()  # per entry: its place among the alternatives of the signal's regex
-    _regexes: dict = field(default_factory=dict, repr=False)
-    _singles: dict = field(default_factory=dict, repr=False)
-    _orders: dict = field(default_factory=dict, repr=False)
+    __slots__ = ("signal", "entries", "validators", "match_opaque", "regex_group", "analysis", "by_key", "rest",
+                 "needs", "scan_all", "rank", "_regexes", "_singles", "_orders")
 
-    def __post_init__(self) -> None:
-        self.rank = tuple((_branch(e), i) for i, e in enumerate(self.entries))
-        if len(self.analysis) != len(self.entries):
-            self.analysis = [entry_analysis(e) for e in self.entries]
+    def __init__(self, signal: str, entries: list[dict], validators: dict[str, str], match_opaque: bool,
+                 regex_group: str = "lexicon", analysis: list | None = None) -> None:
+        self.signal = signal
+        self.entries = entries
+        self.validators = validators
+        self.match_opaque = match_opaque
+        self.regex_group = regex_group  # where `regexcache` keeps this signal's compiled regexes
+        # per entry: triggers.analyse(its regex)
+        self.analysis = analysis if analysis and len(analysis) == len(entries) else [entry_analysis(e) for e in entries]
+        # per entry: its place among the alternatives of the signal's regex
+        self.rank = tuple((_branch(e), i) for i, e in enumerate(entries))
+        self._regexes: dict = {}
+        self._singles: dict = {}
+        self._orders: dict = {}
         self.scan_all = any(keys is False for keys, _ in self.analysis)
         by_key: dict[str, list[int]] = {}
         for i, (keys, _) in enumerate(self.analysis):
@@ -78,12 +75,14 @@ class Matcher:
     @property
     def regex(self) -> re.Pattern:
         """All entries in one regex (what `find` is equivalent to scanning with)."""
-        return self._compiled(tuple(range(len(self.entries))))
+        # kept apart from the small regexes a lint reads: the whole signals' are big and rarely used
+        return self._compiled(tuple(range(len(self.entries))), self.regex_group + "-whole")
 
-    def _compiled(self, indices: tuple[int, ...]) -> re.Pattern:
+    def _compiled(self, indices: tuple[int, ...], regex_group: str | None = None) -> re.Pattern:
         regex = self._regexes.get(indices)
         if regex is None:
-            regex = self._regexes[indices] = _assemble(self.signal, self.entries, indices)
+            regex = self._regexes[indices] = _assemble(self.signal, self.entries, indices,
+                                                       regex_group or self.regex_group)
         return regex
 
     def _order(self, indices: tuple[int, ...], scanned: tuple[int, ...]) -> tuple[int, ...]:
@@ -105,7 +104,7 @@ class Matcher:
         for i in order:
             regex = singles.get(i)
             if regex is None:
-                regex = singles[i] = _assemble(self.signal, self.entries, (i,))
+                regex = singles[i] = _assemble(self.signal, self.entries, (i,), self.regex_group)
             m = regex.match(text, start)
             if m is not None:
                 return m
@@ -165,7 +164,7 @@ def _occurs(need: str, low: str) -> bool:
     return bool(_DIGIT.search(low)) if need == triggers.DIGIT else need in low
 
 
-_DIGIT = re.compile(r"\d")
+_DIGIT = regexcache.compile(r"\d")
 
 
 class Matchers(dict):
@@ -260,7 +259,7 @@ def entry_analysis(entry: dict) -> list:
     return triggers.analyse(entry_regex(entry))
 
 
-_WORD_RUN = re.compile(r"\w+")
+_WORD_RUN = regexcache.compile(r"\w+")
 
 
 def entry_regex(entry: dict) -> str:
@@ -269,7 +268,7 @@ def entry_regex(entry: dict) -> str:
 
 
 def compile_lexicon(lexicon: dict[str, list[dict]], definitions: dict[str, dict],
-                    analysis: dict[str, list] | None = None) -> Matchers:
+                    analysis: dict[str, list] | None = None, regex_group: str = "lexicon") -> Matchers:
     """A matcher per signal; regexes are compiled on first use, so a run pays only for what it meets.
 
     `analysis` (per signal, `triggers.analyse` of each entry in lexicon order) comes from the
@@ -286,11 +285,12 @@ def compile_lexicon(lexicon: dict[str, list[dict]], definitions: dict[str, dict]
         known = [given[i] for i in order] if given and len(given) == len(entries) else []
         validators = {f"e{i}": e["validate"] for i, e in enumerate(ordered) if e.get("validate")}
         definition = definitions.get(signal, {})
-        matchers[signal] = Matcher(signal, ordered, validators, definition.get("match_opaque", False), known)
+        matchers[signal] = Matcher(signal, ordered, validators, definition.get("match_opaque", False), regex_group,
+                                   known)
     return Matchers(matchers)
 
 
-def _assemble(signal: str, ordered: list[dict], indices: tuple[int, ...]) -> re.Pattern:
+def _assemble(signal: str, ordered: list[dict], indices: tuple[int, ...], regex_group: str) -> re.Pattern:
     """One regex over some of a signal's entries, shaped for Python's backtracking engine.
 
     Phrases that start at a word share a single left-boundary check, and patterns that start
@@ -318,7 +318,7 @@ def _assemble(signal: str, ordered: list[dict], indices: tuple[int, ...]) -> re.
         branches.append("\\b(?:" + "|".join(at_boundary) + ")")
     branches += other
     try:
-        return regexcache.compile("|".join(branches), re.I | re.M)
+        return regexcache.compile("|".join(branches), re.I | re.M, regex_group)
     except re.error as exc:
         chosen = [ordered[i] for i in indices]
         bad = next((e for e in chosen if not _compiles(entry_regex(e))), None)
@@ -380,7 +380,8 @@ def phone(text: str) -> bool:
 
 
 VALIDATORS = {"luhn": luhn, "phone": phone}
-OPAQUE = re.compile(r"https?://\S+|www\.\S+|(?<![\w.])@\w+|\b[\w.-]+\.(?:com|net|org|io|pl|bg|eu|co|uk)/\S*", re.I)
+OPAQUE = regexcache.compile(
+    r"https?://\S+|www\.\S+|(?<![\w.])@\w+|\b[\w.-]+\.(?:com|net|org|io|pl|bg|eu|co|uk)/\S*", re.I)
 
 
 def find_signals(text: str, matchers: dict[str, Matcher], definitions: dict[str, dict],

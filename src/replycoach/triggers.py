@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import re
 
+from replycoach import regexcache
+
 try:  # the parser behind re.compile; its shape is stable across 3.11+, but guard all the same
     from re import _constants as _c
     from re import _parser as _p
@@ -30,7 +32,7 @@ except ImportError:  # pragma: no cover - a Python without them just scans every
 MAX_WORD = 12  # longer known beginnings are cut to a prefix key
 MAX_KEYS = 256  # an entry whose first word has more spellings than this is keyed by a shorter prefix
 PREFIX = "*"
-_WORD = re.compile(r"\w")
+_WORD = regexcache.compile(r"\w")
 
 
 def _fold_table() -> dict[int, int]:
