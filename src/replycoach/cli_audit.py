@@ -5,8 +5,6 @@ for the progress bar) is imported when the command runs, so `replycoach lint` do
 pay for it.
 """
 
-from __future__ import annotations
-
 import sys
 from enum import Enum
 from pathlib import Path

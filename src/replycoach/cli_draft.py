@@ -4,8 +4,6 @@ Imports at the top stay typer + stdlib so registering the command costs `replyco
 nothing; pydantic and Jinja are imported when a draft is actually made.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 from enum import Enum

@@ -6,8 +6,6 @@ overwrite an existing config unless told to, and it never edits the user's pre-c
 config: merging YAML by hand is the user's call.
 """
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated

@@ -112,6 +112,9 @@ def _work(chunk: list) -> list:
         sources: dict | None = {} if want_sources else None
         items = [_pack(item) for item in linter.lint_path(display, Path(path), explicit, sources)]
         out.append((i, (items, sources.get(display) if sources else None)))
+    from replycoach import regexcache
+
+    regexcache.save()  # workers end without atexit handlers: keep what this chunk compiled
     return out
 
 
