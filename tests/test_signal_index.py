@@ -129,3 +129,20 @@ def test_fold_keeps_length_and_equates_what_ignorecase_equates():
     for a, b in [("ſ", "s"), ("ı", "i"), ("K", "k"), ("ς", "σ")]:
         assert re.fullmatch(a, b, re.I) and fold(a) == fold(b)
     assert PREFIX == "*"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_matching_only_the_signals_the_rules_need_keeps_their_hits_exactly(lang):
+    """The engine matches only what the rules in play read (plus their suppressors); a rule
+    must see exactly the hits a full match would give it, suppression included."""
+    from replycoach.engine import _signals_needed
+
+    rules = [r for r in BOOK.rules if r["kind"] in ("forbid", "require")][:8]
+    needed = _signals_needed(BOOK, rules)
+    assert needed < set(BOOK.signals)  # a real subset, or this test proves nothing
+    matchers = BOOK.matchers(lang)
+    for text in examples(lang):
+        full = find_signals(text, matchers, BOOK.signals)
+        some = find_signals(text, matchers, BOOK.signals, only=needed)
+        assert set(some) <= needed
+        assert {k: v for k, v in full.items() if k in needed} == some, text

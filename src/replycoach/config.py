@@ -158,11 +158,15 @@ class ConfigFinder:
         self.explicit = load_config(explicit) if explicit else None
         self._by_dir: dict[Path, Config] = {}
         self._by_file: dict[Path, Config] = {}
+        self._by_given_dir: dict[Path, Config] = {}  # folders as the paths name them (no resolve() per file)
 
     def for_path(self, path: Path | None) -> Config:
         if self.explicit is not None:
             return self.explicit
-        directory = (path.parent if path else Path.cwd()).resolve()
+        given = path.parent if path else None
+        if given is not None and given in self._by_given_dir:
+            return self._by_given_dir[given]
+        directory = (given if given is not None else Path.cwd()).resolve()
         if directory not in self._by_dir:
             found = find_config(directory)
             if found is None:
@@ -171,4 +175,6 @@ class ConfigFinder:
                 if found not in self._by_file:
                     self._by_file[found] = load_config(found)
                 self._by_dir[directory] = self._by_file[found]
+        if given is not None:
+            self._by_given_dir[given] = self._by_dir[directory]
         return self._by_dir[directory]

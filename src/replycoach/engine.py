@@ -11,7 +11,7 @@ from replycoach.diagnostic import Diagnostic, Severity
 from replycoach.document import Document
 from replycoach.kinds import EVALUATORS
 from replycoach.language import detect
-from replycoach.playbook import Playbook
+from replycoach.playbook import Playbook, referenced_signals
 from replycoach.signals import find_signals
 
 
@@ -80,10 +80,11 @@ def lint_document(
     if language not in playbook.languages:
         return FileResult(doc.path, language, ctx, error=f"language {language!r} has no playbook lexicon "
                           f"(available: {', '.join(playbook.languages)})")
+    plan, needed = _rules_for(playbook, language, ctx, selection)
     hits = find_signals(doc.analysed, playbook.matchers(language), playbook.signals,
-                        [(p.start, p.end) for p in doc.placeholders if p.style == "marker"])
+                        [(p.start, p.end) for p in doc.placeholders if p.style == "marker"], needed)
     diagnostics: list[Diagnostic] = []
-    for rule, evaluate, assumed in _rules_for(playbook, language, ctx, selection):
+    for rule, evaluate, assumed in plan:
         for finding in evaluate(rule, doc, hits, ctx, playbook.settings):
             diagnostic = _diagnostic(rule, finding, doc, ctx, selection, assumed)
             if not doc.is_ignored(rule["name"], diagnostic.line) and not doc.is_ignored(rule["code"], diagnostic.line):
@@ -95,8 +96,9 @@ def lint_document(
     return FileResult(doc.path, language, ctx, checklist, diagnostics)
 
 
-def _rules_for(playbook: Playbook, language: str, ctx: Context, selection: Selection) -> list[tuple]:
-    """(rule, evaluator, assumed keys) for the rules that run on this language and context.
+def _rules_for(playbook: Playbook, language: str, ctx: Context, selection: Selection) -> tuple[list, frozenset]:
+    """(rule, evaluator, assumed keys) for the rules that run on this language and context,
+    and the signals they (and the checklist) look at: only those are matched.
 
     Which rules run depends only on the language, the selection and the context values the
     rules' `when`/`unless` look at, which a batch shares across most files; so the choice is
@@ -110,14 +112,29 @@ def _rules_for(playbook: Playbook, language: str, ctx: Context, selection: Selec
     if plan is None:
         if len(plans) > 1000:
             plans.clear()
-        plan = plans[key] = [
+        rules = [
             (rule, EVALUATORS[rule["kind"]],
              sorted(set(ctx.assumed) & (set(rule["when"]) | set(rule["unless"])) - {"language"}))
             for rule in playbook.rules
             if rule["enabled"] and selection.allows(rule) and applies(rule, ctx)
             and language in playbook.rule_languages(rule)
         ]
+        plan = plans[key] = (rules, _signals_needed(playbook, [rule for rule, _, _ in rules]))
     return plan
+
+
+def _signals_needed(playbook: Playbook, rules: list[dict]) -> frozenset[str]:
+    """The signals `rules` and the checklist read, with every signal that can suppress one of
+    them (and so on): matching only these gives those rules exactly the hits a full match would."""
+    needed = {s for rule in rules for s in referenced_signals(rule)}
+    needed |= {s for item in playbook.checklist.values() for s in item["signals"]}
+    todo = list(needed)
+    while todo:
+        for other in playbook.signals.get(todo.pop(), {}).get("suppressed_by", ()):
+            if other not in needed:
+                needed.add(other)
+                todo.append(other)
+    return frozenset(needed)
 
 
 def _diagnostic(rule, finding, doc: Document, ctx: Context, selection: Selection, assumed) -> Diagnostic:

@@ -7,30 +7,42 @@ words mean Polish, and everything else is English.
 
 from __future__ import annotations
 
-import re
-
 from replycoach import regexcache
 
 CYRILLIC = regexcache.compile(r"[\u0400-\u04FF]")
 LATIN = regexcache.compile(r"[A-Za-z]")
 POLISH_LETTERS = regexcache.compile(r"[ąćęłńóśźżĄĆĘŁŃÓŚŹŻ]")
-POLISH_WORDS = regexcache.compile(
-    r"\b(?:się|nie|jest|są|że|dla|przez|oraz|jak|ale|czy|już|bardzo|Pan|Pani|Państwa|dziękujemy|"
-    r"przepraszamy|prosimy|zamówienie|wiadomość|naszym|nas|pozdrawiam|dzień|dobry|witam|mamy|tym)\b",
-    re.I,  # a reply often starts with one of them ("Nie", "Jak", "Czy")
-)
-ENGLISH_WORDS = regexcache.compile(r"\b(?:the|and|you|your|we|our|to|is|are|for|this|with|please|sorry|thanks)\b", re.I)
+# compared in lower case, word by word (a reply often starts with one: "Nie", "Jak", "Czy")
+POLISH_WORDS = frozenset({
+    "się", "nie", "jest", "są", "że", "dla", "przez", "oraz", "jak", "ale", "czy", "już", "bardzo", "pan", "pani",
+    "państwa", "dziękujemy", "przepraszamy", "prosimy", "zamówienie", "wiadomość", "naszym", "nas", "pozdrawiam",
+    "dzień", "dobry", "witam", "mamy", "tym",
+})
+ENGLISH_WORDS = frozenset({
+    "the", "and", "you", "your", "we", "our", "to", "is", "are", "for", "this", "with", "please", "sorry", "thanks",
+})
+WORD = regexcache.compile(r"\w+")
 
 
 def detect(text: str, available: list[str] | tuple[str, ...] = ("en", "pl", "bg")) -> str:
+    """Bulgarian when Cyrillic letters are at least half as many as Latin ones, Polish when its
+    letters (x2) and function words (x3) outscore English function words (x3), else English.
+
+    One pass over the words with set lookups: word-list regexes with IGNORECASE cost ~90 us
+    a reply, more than matching the reply's whole lexicon.
+    """
     sample = text[:4000]
-    cyrillic = len(CYRILLIC.findall(sample))
-    latin = len(LATIN.findall(sample))
-    if "bg" in available and cyrillic and cyrillic >= latin * 0.5:
+    cyrillic = "bg" in available and CYRILLIC.search(sample) is not None
+    if cyrillic and len(CYRILLIC.findall(sample)) >= len(LATIN.findall(sample)) * 0.5:
         return "bg"
     if "pl" in available:
-        polish = len(POLISH_LETTERS.findall(sample)) * 2 + len(POLISH_WORDS.findall(sample)) * 3
-        english = len(ENGLISH_WORDS.findall(sample)) * 3
+        polish = len(POLISH_LETTERS.findall(sample)) * 2
+        english = 0
+        for word in WORD.findall(sample.lower()):
+            if word in POLISH_WORDS:
+                polish += 3
+            elif word in ENGLISH_WORDS:
+                english += 3
         if polish > english:
             return "pl"
     return "en" if "en" in available else available[0]

@@ -19,7 +19,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 MIN_BATCH = 256  # files; below this one process is faster (measured on the corpus, 2 cores)
-CHUNK = 48  # files per task: big enough to amortise the round trip, small enough to balance
+CHUNK = 48  # files per task at most: big enough to amortise the round trip
+CHUNKS_PER_PROCESS = 4  # at least: a collection file can hold dozens of responses, so balance by count
+WARM = 8  # files (or responses) the parent lints before forking: it loads what the workers share
 
 _state: dict = {}  # what forked workers inherit: the linter and whether to send sources back
 
@@ -56,28 +58,35 @@ def lint_all(linter, targets: list, jobs: int = 0, sources: dict | None = None) 
         for target in targets:
             yield target, _serial(linter, target, sources)
         return
-    rest = work[CHUNK:]  # work[:CHUNK] is linted here before forking: it warms what workers inherit
-    chunks = [rest[i : i + CHUNK] for i in range(0, len(rest), CHUNK)]
-    owner = {i: n for n, chunk in enumerate(chunks) for i in chunk}
     done: dict[int, list] = {}
     import multiprocessing
 
     _state.update(linter=linter, sources=sources is not None)
+    pending = set(work)
+    owner: set[int] = set()
     results = None
     pool = None
+    warmed = 0  # responses linted here so far
     try:
         for index, target in enumerate(targets):
+            if pool is None and warmed >= WARM and index in pending:
+                # fork now: the parent has loaded the playbook, matchers and regexes (warm);
+                # a collection file holds many responses, so warming counts responses
+                rest = [i for i in work if i >= index]
+                size = max(1, min(CHUNK, -(-len(rest) // (processes * CHUNKS_PER_PROCESS))))
+                chunks = [rest[i : i + size] for i in range(0, len(rest), size)]
+                owner = set(rest)
+                pool = multiprocessing.get_context("fork").Pool(processes)
+                results = pool.imap(_work, [[(i, _job(targets[i])) for i in chunk] for chunk in chunks])
             if index in owner:
-                if pool is None:  # fork only now: the parent has linted the first chunk (warm)
-                    pool = multiprocessing.get_context("fork").Pool(processes)
-                    payload = [[(i, _job(targets[i])) for i in chunk] for chunk in chunks]
-                    results = pool.imap(_work, payload)
                 while index not in done:
                     for i, packed in next(results):
                         done[i] = packed
                 yield target, _unpack(linter, target, done.pop(index), sources)
-            else:  # the first chunk, stdin, and inputs with a problem: here, in order
-                yield target, _serial(linter, target, sources)
+            else:  # the first few responses, stdin, and inputs with a problem: here, in order
+                items = _serial(linter, target, sources)
+                warmed += len(items)
+                yield target, items
     finally:
         _state.clear()
         if pool is not None:
@@ -112,10 +121,20 @@ def _work(chunk: list) -> list:
         sources: dict | None = {} if want_sources else None
         items = [_pack(item) for item in linter.lint_path(display, Path(path), explicit, sources)]
         out.append((i, (items, sources.get(display) if sources else None)))
+    _save_caches()
+    return out
+
+
+def _save_caches() -> None:
+    """Workers end without running atexit handlers: keep what this chunk compiled or parsed."""
+    import sys
+
     from replycoach import regexcache
 
-    regexcache.save()  # workers end without atexit handlers: keep what this chunk compiled
-    return out
+    regexcache.save()
+    templating = sys.modules.get("replycoach.templating")
+    if templating is not None:
+        templating.save_known_results()
 
 
 def _pack(item):

@@ -70,7 +70,16 @@ class Matcher:
         """The scanned-for entries that can occur in a text (folded: `low`) at all."""
         if low is None:
             return self.rest
-        return tuple(i for i, needs in self.needs if needs is None or any(_occurs(n, low) for n in needs))
+        kept = []
+        for i, needs in self.needs:
+            if needs is None:
+                kept.append(i)
+                continue
+            for need in needs:
+                if (need in low) if need != triggers.DIGIT else _DIGIT.search(low) is not None:
+                    kept.append(i)
+                    break
+        return tuple(kept)
 
     @property
     def regex(self) -> re.Pattern:
@@ -93,22 +102,17 @@ class Matcher:
             order = self._orders[key] = tuple(sorted({*indices, *scanned}, key=self.rank.__getitem__))
         return order
 
-    def _match_at(self, text: str, start: int, order: tuple[int, ...]) -> re.Match | None:
-        """The match the signal's regex makes at `start`: its first alternative that matches there.
+    def _single(self, i: int) -> re.Pattern:
+        """Entry i's own regex.
 
-        One small regex per entry, not one per combination of entries: a batch meets
-        thousands of combinations but only as many entries as the lexicon has, so that is
-        all it compiles (and `regexcache` keeps).
+        At a candidate word, the entries that can start there are tried one by one, in the
+        order the signal's regex would try them (`rank`), and the first that matches is the
+        match that regex makes there. One small regex per entry, not one per combination of
+        entries: a batch meets thousands of combinations but only as many entries as the
+        lexicon has, so that is all it compiles (and `regexcache` keeps).
         """
-        singles = self._singles
-        for i in order:
-            regex = singles.get(i)
-            if regex is None:
-                regex = singles[i] = _assemble(self.signal, self.entries, (i,), self.regex_group)
-            m = regex.match(text, start)
-            if m is not None:
-                return m
-        return None
+        regex = self._singles[i] = _assemble(self.signal, self.entries, (i,), self.regex_group)
+        return regex
 
     def find(self, text: str, candidates: list[tuple[int, tuple[int, ...]]] | None = None,
              low: str | None = None) -> list[Hit]:
@@ -126,8 +130,9 @@ class Matcher:
             return self._hits(rest.finditer(text)) if rest is not None else []
         matches = []
         pos = 0
+        singles = self._singles
         upcoming = rest.search(text) if rest is not None else None  # leftmost scanned match >= pos
-        for start, indices in candidates:
+        for start, indices in candidates:  # indices come in `rank` order (Matchers._select)
             if start < pos:
                 continue
             while upcoming is not None and upcoming.start() < start:
@@ -137,11 +142,14 @@ class Matcher:
                 upcoming = rest.search(text, pos)
             if start < pos:
                 continue
-            m = self._match_at(text, start, self._order(
-                indices, scanned if upcoming is not None and upcoming.start() == start else ()))
-            if m is not None:
-                matches.append(m)
-                pos = m.end()
+            if upcoming is not None and upcoming.start() == start:
+                indices = self._order(indices, scanned)
+            for i in indices:
+                m = (singles.get(i) or self._single(i)).match(text, start)
+                if m is not None:
+                    matches.append(m)
+                    pos = m.end()
+                    break
         while upcoming is not None:
             if upcoming.start() >= pos:
                 matches.append(upcoming)
@@ -158,10 +166,6 @@ class Matcher:
                 continue
             hits.append(Hit(self.signal, m.start(), m.end(), m.group(0), entry.get("replace")))
         return hits
-
-
-def _occurs(need: str, low: str) -> bool:
-    return bool(_DIGIT.search(low)) if need == triggers.DIGIT else need in low
 
 
 _DIGIT = regexcache.compile(r"\d")
@@ -224,7 +228,8 @@ class Matchers(dict):
         for key in keys:
             for name, indices in self.table.get(key, ()):
                 chosen.setdefault(name, set()).update(indices)
-        return tuple((name, tuple(sorted(indices))) for name, indices in sorted(chosen.items()))
+        return tuple((name, tuple(sorted(indices, key=self[name].rank.__getitem__)))
+                     for name, indices in sorted(chosen.items()))
 
 
 def phrase_to_regex(phrase: str) -> str:
@@ -384,14 +389,26 @@ OPAQUE = regexcache.compile(
     r"https?://\S+|www\.\S+|(?<![\w.])@\w+|\b[\w.-]+\.(?:com|net|org|io|pl|bg|eu|co|uk)/\S*", re.I)
 
 
+def opaque_spans(text: str) -> list[tuple[int, int]]:
+    """Where the URLs and @handles are (each needs a "/", an "@" or "www", so most replies skip the scan)."""
+    if "/" in text or "@" in text or "www" in text:
+        return [(m.start(), m.end()) for m in OPAQUE.finditer(text)]
+    return []
+
+
 def find_signals(text: str, matchers: dict[str, Matcher], definitions: dict[str, dict],
-                 skip_spans: list[tuple[int, int]] = ()) -> dict[str, list[Hit]]:
-    """All hits of every signal, with URL/@handle hits and suppressed hits removed."""
-    maybe_opaque = "/" in text or "@" in text or "www" in text
-    opaque = [(m.start(), m.end()) for m in OPAQUE.finditer(text)] if maybe_opaque else []
+                 skip_spans: list[tuple[int, int]] = (), only: frozenset[str] | None = None) -> dict[str, list[Hit]]:
+    """All hits of every signal (or of those in `only`), with URL/@handle hits and suppressed hits removed.
+
+    `only` must hold every signal that can suppress one of its signals (see
+    `engine._signals_needed`), so the hits kept are those a full match would keep.
+    """
+    opaque = opaque_spans(text)
     found: dict[str, list[Hit]] = {}
     candidates, low = matchers.candidates(text) if isinstance(matchers, Matchers) else (None, None)
     for name, matcher in matchers.items():
+        if only is not None and name not in only:
+            continue
         if candidates is not None and name not in candidates and not matcher.rest and not matcher.scan_all:
             continue  # no entry of this signal can start anywhere in this text
         hits = matcher.find(text, candidates.get(name, ()) if candidates is not None else None, low)

@@ -1,0 +1,133 @@
+"""The on-disk caches that make a warm run fast must never change what a run reports.
+
+Each cache is tested for what a user would notice: the same findings with it as without,
+recovery from a damaged or foreign cache file, and nothing written when caching is off.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from replycoach import regexcache
+
+PATTERNS = [
+    (r"(?<![\w@#])(?:(?P<e0>sorry(?!\w))|(?P<e1>apologi[sz]e\w*))", re.I | re.M),
+    (r"(?-i:\n[ \t]*[A-Z][a-z]{1,20}\s*\Z)", re.I | re.M),
+    (r"\{\{\s*[A-Za-z_][\w.]*\s*\}\}", 0),
+    (r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)", 0),
+]
+
+
+def _fresh(monkeypatch):
+    monkeypatch.setattr(regexcache, "_groups", {})
+    monkeypatch.setattr(regexcache, "_added", {})
+
+
+@settings(max_examples=60, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list("sorry apologise SORRY {} Ann\n 1234-5678 x.")), max_size=60))
+def test_a_cached_regex_matches_exactly_as_re_compile_does(text):
+    for source, flags in PATTERNS:
+        cached = regexcache.compile(source, flags, "test-group")
+        plain = re.compile(source, flags)
+        assert [(m.span(), m.lastgroup) for m in cached.finditer(text)] == \
+               [(m.span(), m.lastgroup) for m in plain.finditer(text)]
+
+
+def test_regex_code_is_read_back_from_the_cache_file_in_a_new_run(tmp_path, monkeypatch):
+    monkeypatch.setenv("REPLYCOACH_CACHE_DIR", str(tmp_path))
+    _fresh(monkeypatch)
+    source, flags = PATTERNS[0]
+    regexcache.compile(source, flags, "g")
+    regexcache.save()
+    (stored,) = list(tmp_path.glob("regex-*/g.json"))
+    assert f"{int(flags)}:{source}" in json.loads(stored.read_text())["patterns"]
+    _fresh(monkeypatch)  # a new run: nothing in memory
+    monkeypatch.setattr(regexcache._parser, "parse", None)  # compiling afresh would now fail
+    assert regexcache.compile(source, flags, "g").match("Sorry").lastgroup == "e0"
+
+
+@pytest.mark.parametrize("damage", ["not json", '{"tag": "other", "patterns": {}}', '{"tag": "%s", "patterns": '
+                                    '{"%s": [32, "AAAA", 0, {}, [null]]}}'])
+def test_a_damaged_or_foreign_regex_cache_falls_back_to_compiling(tmp_path, monkeypatch, damage):
+    monkeypatch.setenv("REPLYCOACH_CACHE_DIR", str(tmp_path))
+    _fresh(monkeypatch)
+    source, flags = PATTERNS[2]
+    folder = tmp_path / f"regex-{regexcache._TAG}"
+    folder.mkdir()
+    key = f"{int(flags)}:{source}".replace("\\", "\\\\")
+    (folder / "g.json").write_text(damage % (regexcache._TAG, key) if "%s" in damage else damage)
+    regex = regexcache.compile(source, flags, "g")  # the bad record is refused by _sre: compiled afresh
+    assert regex.fullmatch("{{ customer.name }}") and not regex.fullmatch("{{ x | y }}")
+
+
+def test_no_regex_cache_is_written_when_caching_is_off(tmp_path, monkeypatch):
+    monkeypatch.delenv("REPLYCOACH_CACHE_DIR")
+    monkeypatch.setenv("REPLYCOACH_NO_CACHE", "1")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    _fresh(monkeypatch)
+    regexcache.compile(r"\bnever-seen-before\b", 0, "g")
+    regexcache.save()
+    assert not list(tmp_path.rglob("*.json"))
+
+
+def _lint_json(*args: str, cwd: Path | None = None) -> dict:
+    out = subprocess.run([sys.executable, "-m", "replycoach", "lint", "--format", "json", *args],
+                         capture_output=True, text=True, cwd=cwd)
+    assert out.returncode in (0, 1), out.stderr
+    return json.loads(out.stdout)
+
+
+def _findings(report: dict) -> list:
+    return [(f["path"], d["rule"], d["line"], d["column"], d["message"])
+            for f in report["files"] for d in f["diagnostics"]]
+
+
+def test_warm_runs_and_a_damaged_cache_report_what_a_cold_run_reports(tmp_path, monkeypatch):
+    """Cold run, warm run, then every cache file truncated: the same findings each time."""
+    monkeypatch.setenv("REPLYCOACH_CACHE_DIR", str(tmp_path / "cache"))
+    replies = tmp_path / "replies"
+    replies.mkdir()
+    (replies / "en.txt").write_text("We apologise for any inconvenience caused. Please DM us your email.\n")
+    (replies / "pl.txt").write_text("Przepraszamy za utrudnienia. Napisz do nas na priv. - Ania\n")
+    (replies / "bg.txt").write_text("Съжаляваме за неудобството. Пишете ни на лично. - Ани\n")
+    (replies / "bad.j2").write_text("Hi {{ customer.name }}, {% if x %}sorry\n")
+    cold = _findings(_lint_json(str(replies)))
+    assert any(rule == "template-error" for _, rule, *_ in cold)
+    assert _findings(_lint_json(str(replies))) == cold
+    damaged = list((tmp_path / "cache").rglob("*.json"))
+    assert any("regex-" in str(p) for p in damaged) and any(".lexicon-" in p.name for p in damaged)
+    for path in damaged:
+        path.write_text(path.read_text()[: len(path.read_text()) // 2])
+    assert _findings(_lint_json(str(replies))) == cold
+    assert _findings(_lint_json(str(replies))) == cold  # and the rewritten cache is good again
+
+
+def test_a_playbook_part_from_another_build_is_not_mixed_in(tmp_path, monkeypatch):
+    from replycoach.cache import cached
+
+    monkeypatch.setenv("REPLYCOACH_CACHE_DIR", str(tmp_path))
+    source = tmp_path / "source.txt"
+    source.write_text("v1")
+    builds = []
+
+    def build():
+        builds.append(1)
+        return {"name": "x", "by_lang": {"en": [source.read_text()], "pl": ["p"]}}, [str(source)]
+
+    assert cached("t", "k", build, split=("by_lang",))["by_lang"]["en"] == ["v1"]
+    warm = cached("t", "k", build, split=("by_lang",))
+    assert sorted(warm["by_lang"]) == ["en", "pl"] and len(builds) == 1
+    assert warm["by_lang"]["en"] == ["v1"] and len(builds) == 1  # read from its part file
+    part = next(p for p in tmp_path.glob("t-*.by_lang-*.json") if '"v1"' in p.read_text())
+    part.write_text(json.dumps({"token": "someone-else", "data": ["stale"]}))
+    again = cached("t", "k", build, split=("by_lang",))
+    assert again["by_lang"]["en"] == ["v1"] and len(builds) == 2  # rebuilt, not the stale part
