@@ -67,7 +67,7 @@ class Document:
     """Built by `parse`; `analysed` is `text` with front matter and suppression comments blanked."""
 
     __slots__ = ("path", "text", "analysed", "front_matter", "ignored_rules", "ignored_lines", "placeholders",
-                 "sentences", "body_start", "line_offset", "_line_starts", "_sentence_starts")
+                 "sentences", "body_start", "line_offset", "opaque", "_line_starts", "_sentence_starts")
 
     def __init__(self, path: str, text: str, line_offset: int = 0) -> None:
         self.path = path
@@ -80,6 +80,7 @@ class Document:
         self.sentences: tuple[Span, ...] = ()
         self.body_start = 0
         self.line_offset = line_offset  # added to every reported line (a response inside a collection file)
+        self.opaque: list[tuple[int, int]] | None = None  # URL/@handle spans, once the engine has found them
         self._line_starts: list[int] = []
         self._sentence_starts: list[int] = []
 

@@ -12,7 +12,7 @@ from replycoach.document import Document
 from replycoach.kinds import EVALUATORS
 from replycoach.language import detect
 from replycoach.playbook import Playbook, referenced_signals
-from replycoach.signals import find_signals
+from replycoach.signals import find_signals, opaque_spans
 
 
 class Selection:
@@ -81,8 +81,9 @@ def lint_document(
         return FileResult(doc.path, language, ctx, error=f"language {language!r} has no playbook lexicon "
                           f"(available: {', '.join(playbook.languages)})")
     plan, needed = _rules_for(playbook, language, ctx, selection)
+    doc.opaque = opaque_spans(doc.analysed)
     hits = find_signals(doc.analysed, playbook.matchers(language), playbook.signals,
-                        [(p.start, p.end) for p in doc.placeholders if p.style == "marker"], needed)
+                        [(p.start, p.end) for p in doc.placeholders if p.style == "marker"], needed, doc.opaque)
     diagnostics: list[Diagnostic] = []
     for rule, evaluate, assumed in plan:
         for finding in evaluate(rule, doc, hits, ctx, playbook.settings):

@@ -101,13 +101,13 @@ def read_source(path: Path | None, display: str, max_bytes: int) -> SourceText:
         if path is None:
             raw = sys.stdin.buffer.read(max_bytes + 1)
         else:
-            size = path.stat().st_size
-            if size > max_bytes:
-                raise UserError(
-                    f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit for a reply "
-                    "(raise max_file_bytes in the config if this is intended)", display)
-            with open(path, "rb") as fh:
-                raw = fh.read()
+            with open(path, "rb") as fh:  # no stat() first: one system call less per file
+                raw = fh.read(max_bytes + 1)
+                if len(raw) > max_bytes:
+                    size = os.fstat(fh.fileno()).st_size
+                    raise UserError(
+                        f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit for a reply "
+                        "(raise max_file_bytes in the config if this is intended)", display)
     except OSError as exc:
         raise UserError(f"cannot read: {exc.strerror or exc}", display) from None
     if len(raw) > max_bytes:

@@ -95,15 +95,26 @@ def cooccur(rule: dict, doc: Document, hits: Hits, ctx: Context, settings: dict)
 CAPS = r"[A-ZĄĆĘŁŃÓŚŹŻÀ-ÖØ-ÞА-ЯЁ]"
 
 
+_ACRONYMS: dict[int, tuple[dict, frozenset[str]]] = {}
+
+
+def _acronyms(settings: dict) -> frozenset[str]:
+    """The playbook's acronyms in capitals, worked out once per settings dict (not per reply)."""
+    memo = _ACRONYMS.get(id(settings))
+    if memo is None or memo[0] is not settings:
+        memo = _ACRONYMS[id(settings)] = (settings, frozenset(a.upper() for a in settings.get("acronyms", ())))
+    return memo[1]
+
+
 def shouting(rule: dict, doc: Document, hits: Hits, ctx: Context, settings: dict) -> Iterator[Finding]:
     """Runs of capitalised words, emphasis words in capitals, and "!!"/"?!".
 
     A single capitalised word is usually an acronym (BIOS, HDMI, PSN), so on its own it counts
     only when the language's emphasis signal knows it as an ordinary word (VERY, NIGDY, НИКОГА).
     """
-    allowed = {a.upper() for a in settings.get("acronyms", ())}
+    allowed = _acronyms(settings)
     text = doc.analysed
-    opaque = opaque_spans(text)
+    opaque = doc.opaque if doc.opaque is not None else opaque_spans(text)
 
     def skip(start: int, end: int) -> bool:
         return any(s <= start < e for s, e in opaque) or doc.in_placeholder(start, end)

@@ -397,13 +397,15 @@ def opaque_spans(text: str) -> list[tuple[int, int]]:
 
 
 def find_signals(text: str, matchers: dict[str, Matcher], definitions: dict[str, dict],
-                 skip_spans: list[tuple[int, int]] = (), only: frozenset[str] | None = None) -> dict[str, list[Hit]]:
+                 skip_spans: list[tuple[int, int]] = (), only: frozenset[str] | None = None,
+                 opaque: list[tuple[int, int]] | None = None) -> dict[str, list[Hit]]:
     """All hits of every signal (or of those in `only`), with URL/@handle hits and suppressed hits removed.
 
     `only` must hold every signal that can suppress one of its signals (see
     `engine._signals_needed`), so the hits kept are those a full match would keep.
     """
-    opaque = opaque_spans(text)
+    if opaque is None:
+        opaque = opaque_spans(text)
     found: dict[str, list[Hit]] = {}
     candidates, low = matchers.candidates(text) if isinstance(matchers, Matchers) else (None, None)
     for name, matcher in matchers.items():
