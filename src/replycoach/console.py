@@ -28,7 +28,7 @@ def print_lines(lines: Iterable[Line], stream: TextIO | None = None) -> None:
     if not wants_colour(stream):
         batch: list[str] = []
         for line in lines:
-            batch.append("".join(text for text, _ in line).rstrip() + "\n")
+            batch.append("".join([text for text, _ in line]).rstrip() + "\n")
             if len(batch) >= 512:
                 stream.write("".join(batch))
                 batch.clear()

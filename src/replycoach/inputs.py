@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,7 +54,11 @@ def expand(paths: list[str], config_for) -> Iterator[tuple[str, Path | None, str
             yield "<stdin>", None, None, True
             continue
         path = Path(raw)
-        if path.is_dir():
+        try:  # one stat() per input: pre-commit hands over thousands of files
+            mode = os.stat(raw).st_mode
+        except (OSError, ValueError):
+            mode = None
+        if mode is not None and stat.S_ISDIR(mode):
             found = False
             config = config_for(path / "_")
             for file in _walk(path, config):
@@ -61,7 +66,7 @@ def expand(paths: list[str], config_for) -> Iterator[tuple[str, Path | None, str
                 yield str(file), file, None, False
             if not found:
                 yield raw, None, f"no reply files here (looked for {', '.join(config.extensions)})", True
-        elif path.exists():
+        elif mode is not None:
             if not excluded(path, config_for(path)):  # pre-commit names files one by one
                 yield raw, path, None, True
         else:
@@ -101,13 +106,14 @@ def read_source(path: Path | None, display: str, max_bytes: int) -> SourceText:
         if path is None:
             raw = sys.stdin.buffer.read(max_bytes + 1)
         else:
-            with open(path, "rb") as fh:  # no stat() first: one system call less per file
-                raw = fh.read(max_bytes + 1)
-                if len(raw) > max_bytes:
-                    size = os.fstat(fh.fileno()).st_size
+            with open(path, "rb") as fh:
+                size = os.fstat(fh.fileno()).st_size
+                if size > max_bytes:
                     raise UserError(
                         f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit for a reply "
                         "(raise max_file_bytes in the config if this is intended)", display)
+                # a size of 0 may be a device or /proc file: read no more than the limit
+                raw = fh.read() if size else fh.read(max_bytes + 1)
     except OSError as exc:
         raise UserError(f"cannot read: {exc.strerror or exc}", display) from None
     if len(raw) > max_bytes:

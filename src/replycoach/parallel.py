@@ -194,7 +194,6 @@ def _may_be_judged_across_files(item) -> bool:
     context = item.result.context
     if context is None:
         return False
-    return any(
-        rule["kind"] == "near-duplicate" and rule["enabled"] and item.selection.allows(rule) and applies(rule, context)
-        for rule in item.playbook.rules
-    )
+    run_level = item.playbook.derived("run_level_rules", lambda: [
+        rule for rule in item.playbook.rules if rule["kind"] == "near-duplicate" and rule["enabled"]])
+    return any(item.selection.allows(rule) and applies(rule, context) for rule in run_level)

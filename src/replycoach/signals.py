@@ -127,7 +127,7 @@ class Matcher:
         scanned = self._scanned(low) if self.rest else ()
         rest = self._compiled(scanned) if scanned else None
         if not candidates:
-            return self._hits(rest.finditer(text)) if rest is not None else []
+            return self._hits(list(rest.finditer(text))) if rest is not None else []
         matches = []
         pos = 0
         singles = self._singles
@@ -158,6 +158,8 @@ class Matcher:
         return self._hits(matches)
 
     def _hits(self, matches) -> list[Hit]:
+        if not matches:
+            return []
         hits = []
         for m in matches:
             group = m.lastgroup
