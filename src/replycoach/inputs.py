@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import stat
 import sys
 from collections.abc import Iterator
@@ -82,8 +83,7 @@ def _walk(root: Path, config: Config) -> Iterator[Path]:
             path = Path(folder) / name
             if not name.lower().endswith(config.extensions):
                 continue
-            rel = str(path.relative_to(root))
-            if any(fnmatch.fnmatch(rel, pat) for pat in config.exclude) or excluded(path, config):
+            if config.exclude and (_exclusion(config).match(str(path.relative_to(root))) or excluded(path, config)):
                 continue
             yield path
 
@@ -92,12 +92,26 @@ def excluded(path: Path, config: Config) -> bool:
     """Whether the config's `exclude` matches the file's name or its path from the config's folder."""
     if not config.exclude:
         return False
-    names = [path.name]
+    matcher = _exclusion(config)
+    if matcher.match(path.name):
+        return True
     if config.path:  # abspath, not resolve: no file-system calls for each of a thousand files
-        relative = os.path.relpath(os.path.abspath(path), os.path.dirname(config.path))
-        if not relative.startswith(".."):
-            names.append(Path(relative).as_posix())
-    return any(fnmatch.fnmatch(name, pattern) for name in names for pattern in config.exclude)
+        base = os.path.dirname(config.path) + os.sep
+        absolute = os.path.abspath(path)
+        if absolute.startswith(base):
+            return matcher.match(Path(absolute[len(base):]).as_posix()) is not None
+    return False
+
+
+_EXCLUSIONS: dict[tuple[str, ...], re.Pattern] = {}
+
+
+def _exclusion(config: Config) -> re.Pattern:
+    """The config's `exclude` globs as one regex (fnmatch semantics), built once per config."""
+    matcher = _EXCLUSIONS.get(config.exclude)
+    if matcher is None:
+        matcher = _EXCLUSIONS[config.exclude] = re.compile("|".join(fnmatch.translate(p) for p in config.exclude))
+    return matcher
 
 
 def read_source(path: Path | None, display: str, max_bytes: int) -> SourceText:
