@@ -76,6 +76,10 @@ def lint_all(linter, targets: list, jobs: int = 0, sources: dict | None = None) 
                 size = max(1, min(CHUNK, -(-len(rest) // (processes * CHUNKS_PER_PROCESS))))
                 chunks = [rest[i : i + size] for i in range(0, len(rest), size)]
                 owner = set(rest)
+                _warm_every_language(linter)
+                import gc
+
+                gc.freeze()  # workers share the parent's objects; a collection would copy their pages
                 pool = multiprocessing.get_context("fork").Pool(processes)
                 results = pool.imap(_work, [[(i, _job(targets[i])) for i in chunk] for chunk in chunks])
             if index in owner:
@@ -92,6 +96,14 @@ def lint_all(linter, targets: list, jobs: int = 0, sources: dict | None = None) 
         if pool is not None:
             pool.terminate()
             pool.join()
+
+
+def _warm_every_language(linter) -> None:
+    """Build every language's matchers once here, so the workers inherit them instead of each
+    building (and reading the regex cache for) the languages the first files didn't need."""
+    for playbook in list(linter._playbooks.values()):
+        for language in playbook.languages:
+            playbook.matchers(language).warm()
 
 
 def _can_fork() -> bool:

@@ -84,6 +84,12 @@ def compile(source: str, flags: int = 0, group: str = "module") -> re.Pattern:
     return pattern
 
 
+def preload(group: str) -> None:
+    """Read a group's file now (a parent does, so that forked workers share what it read)."""
+    if _sre is not None and group not in _groups:
+        _groups[group] = _read(group)
+
+
 def save() -> None:
     """Add the patterns compiled in this run to their groups' files (merged with what is there)."""
     directory = _directory()

@@ -194,6 +194,11 @@ class Matchers(dict):
         self.prefix_lengths = sorted({len(k) - 1 for k in table if k.endswith(triggers.PREFIX)})
         self._words: dict[str, tuple[tuple[str, tuple[int, ...]], ...]] = {}
 
+    def warm(self) -> None:
+        """Read the stored regex code these matchers use (see `regexcache`), ahead of use."""
+        for group in {matcher.regex_group for matcher in self.values()}:
+            regexcache.preload(group)
+
     def candidates(self, text: str) -> tuple[dict[str, list[tuple[int, tuple[int, ...]]]] | None, str]:
         """Per signal, (word start, entries that can start there), and the folded text.
 
