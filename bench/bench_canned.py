@@ -118,7 +118,8 @@ def generate(count: int, seed: int = 4) -> Path:
     return WORK
 
 
-def time_lint(cache: Path | None, runs: int) -> tuple[list[float], dict]:
+def time_lint(cache: Path | None, runs: int, yardstick: list[float] | None = None) -> tuple[list[float], dict]:
+    """Lint the repository `runs` times; with `yardstick`, time `python -c "import typer"` before each run."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("REPLYCOACH_")}
     if cache is None:
         env["REPLYCOACH_NO_CACHE"] = "1"
@@ -127,6 +128,10 @@ def time_lint(cache: Path | None, runs: int) -> tuple[list[float], dict]:
     command = [sys.executable, "-m", "replycoach", "lint", "responses", "--format", "json"]
     times, report = [], {}
     for _ in range(runs):
+        if yardstick is not None:
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-c", "import typer"], check=True)
+            yardstick.append(time.perf_counter() - start)
         start = time.perf_counter()
         done = subprocess.run(command, cwd=WORK, env=env, capture_output=True, text=True)
         times.append(time.perf_counter() - start)
@@ -166,7 +171,8 @@ def main() -> None:
     shutil.rmtree(cache, ignore_errors=True)
     cold, _ = time_lint(None, 1)
     time_lint(cache, 1)  # fill the playbook cache
-    warm, report = time_lint(cache, args.runs)
+    yardstick: list[float] = []
+    warm, report = time_lint(cache, args.runs, yardstick)
     summary = report["summary"]
     rules: dict[str, int] = {}
     for entry in report["files"]:
@@ -178,6 +184,10 @@ def main() -> None:
     print("findings by rule: " + ", ".join(f"{k} {v}" for k, v in sorted(rules.items(), key=lambda kv: -kv[1])))
     print(f"cold (no playbook cache): {cold[0]:.3f} s")
     print(f"warm, median of {len(warm)}: {median:.3f} s  (runs: {', '.join(f'{t:.3f}' for t in warm)})")
+    # this machine's speed drifts (a shared VM: the same run can take 1.5x as long an hour
+    # later); a start-up measured between the runs says which kind of hour it was
+    print(f"yardstick, python -c 'import typer' between the runs: median {statistics.median(yardstick):.3f} s "
+          f"(warm lint = {median / statistics.median(yardstick):.1f} x that)")
     print(f"target < 1 s for 1,000 responses: {'met' if median < 1 or args.responses != 1000 else 'NOT met'}")
 
 

@@ -8,9 +8,10 @@ Each run is a fresh process, as an agent's shell would start it, with stdout and
 captured (so terminal rendering is not timed). The baseline is measured in the same
 session, interleaved with the draft runs, so a busy machine slows both alike; the ratio
 is the number to compare across machines, the median the one to hold against the
-issue's target (under half a second). `replycoach lint` of one short reply is timed
-alongside for reference: typer imports pydantic when it runs a command, so every command
-pays for it, and a draft also lints its reply. The playbook cache is warmed first: every run after
+issue's target (issue 3: under half a second; issue 6: under 0.3 s). `replycoach lint` of
+one short reply is timed alongside for reference; a draft pays on top for pydantic (the
+case is validated), Jinja (the templates) and yaml (a YAML case), which lint does not import.
+The playbook cache is warmed first: every run after
 the first one on a machine sees a warm cache, and `--cold` measures without it.
 """
 
@@ -28,7 +29,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CASE = REPO / "examples" / "cases" / "en" / "complaint.yaml"
 REFERENCE_REPLY = REPO / "tests" / "fixtures" / "good_reply_en.txt"
-TARGET_SECONDS = 0.5
+TARGETS = {"issue 3": 0.5, "issue 6": 0.3}  # seconds
 
 
 def timed(command: list[str], env: dict) -> float:
@@ -87,8 +88,9 @@ def main() -> None:
         print("typer: `python -c 'import typer'`; ratio: draft median / typer median; "
               "lint: `replycoach lint` of one short reply, for reference")
         worst = max(medians)
-        verdict = "within" if worst < TARGET_SECONDS else "OVER"
-        print(f"slowest median {worst * 1000:.0f} ms: {verdict} the {TARGET_SECONDS * 1000:.0f} ms target")
+        verdicts = ", ".join(f"{'within' if worst < limit else 'OVER'} {issue}'s {limit * 1000:.0f} ms"
+                             for issue, limit in TARGETS.items())
+        print(f"slowest median {worst * 1000:.0f} ms: {verdicts}")
 
 
 if __name__ == "__main__":
