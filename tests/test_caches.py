@@ -10,6 +10,7 @@ import json
 import re
 import subprocess
 import sys
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,7 @@ PATTERNS = [
 
 def _fresh(monkeypatch):
     monkeypatch.setattr(regexcache, "_groups", {})
+    monkeypatch.setattr(regexcache, "_compiled", {})
     monkeypatch.setattr(regexcache, "_added", {})
 
 
@@ -35,37 +37,78 @@ def _fresh(monkeypatch):
 @given(text=st.text(alphabet=st.sampled_from(list("sorry apologise SORRY {} Ann\n 1234-5678 x.")), max_size=60))
 def test_a_cached_regex_matches_exactly_as_re_compile_does(text):
     for source, flags in PATTERNS:
-        cached = regexcache.compile(source, flags, "test-group")
+        cached = regexcache.compile(source, flags, "test-group")  # in the per-test cache (conftest)
         plain = re.compile(source, flags)
         assert [(m.span(), m.lastgroup) for m in cached.finditer(text)] == \
                [(m.span(), m.lastgroup) for m in plain.finditer(text)]
 
 
+def _no_compiler(monkeypatch):
+    """From here on, a pattern can only come from the cache file: re's own cache is emptied and
+    its parser refuses to work."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("compiled afresh instead of read from the cache")
+
+    re.purge()
+    monkeypatch.setattr(regexcache._parser, "parse", refuse)
+
+
+def _group_file(directory: Path, group: str, header: dict, blob: bytes = b"") -> None:
+    folder = directory / f"regex-{regexcache._TAG}"
+    folder.mkdir(exist_ok=True)
+    raw = json.dumps(header).encode()
+    (folder / f"{group}.bin").write_bytes(regexcache.MAGIC + len(raw).to_bytes(8, "little") + raw + blob)
+
+
 def test_regex_code_is_read_back_from_the_cache_file_in_a_new_run(tmp_path, monkeypatch):
     monkeypatch.setenv("REPLYCOACH_CACHE_DIR", str(tmp_path))
     _fresh(monkeypatch)
-    source, flags = PATTERNS[0]
-    regexcache.compile(source, flags, "g")
+    for source, flags in PATTERNS:
+        regexcache.compile(source, flags, "g")
     regexcache.save()
-    (stored,) = list(tmp_path.glob("regex-*/g.json"))
-    assert f"{int(flags)}:{source}" in json.loads(stored.read_text())["patterns"]
+    (stored,) = list(tmp_path.glob("regex-*/g.bin"))
+    assert stored.read_bytes().startswith(regexcache.MAGIC)
     _fresh(monkeypatch)  # a new run: nothing in memory
-    monkeypatch.setattr(regexcache._parser, "parse", None)  # compiling afresh would now fail
-    assert regexcache.compile(source, flags, "g").match("Sorry").lastgroup == "e0"
+    _no_compiler(monkeypatch)
+    assert regexcache.compile(*PATTERNS[0], "g").match("Sorry").lastgroup == "e0"
+    assert regexcache.compile(*PATTERNS[3], "g").search("card 4111 1111 1111 1111 ok")
+    assert regexcache.compile(*PATTERNS[1], "g").search("Thanks!\n  Anna")
 
 
-@pytest.mark.parametrize("damage", ["not json", '{"tag": "other", "patterns": {}}', '{"tag": "%s", "patterns": '
-                                    '{"%s": [32, "AAAA", 0, {}, [null]]}}'])
+@pytest.mark.parametrize("damage", ["not a cache file", "foreign tag", "code out of bounds", "code that is not code"])
 def test_a_damaged_or_foreign_regex_cache_falls_back_to_compiling(tmp_path, monkeypatch, damage):
     monkeypatch.setenv("REPLYCOACH_CACHE_DIR", str(tmp_path))
     _fresh(monkeypatch)
     source, flags = PATTERNS[2]
-    folder = tmp_path / f"regex-{regexcache._TAG}"
-    folder.mkdir()
-    key = f"{int(flags)}:{source}".replace("\\", "\\\\")
-    (folder / "g.json").write_text(damage % (regexcache._TAG, key) if "%s" in damage else damage)
-    regex = regexcache.compile(source, flags, "g")  # the bad record is refused by _sre: compiled afresh
+    key = f"{int(flags)}:{source}"
+    if damage == "not a cache file":
+        (tmp_path / f"regex-{regexcache._TAG}").mkdir()
+        (tmp_path / f"regex-{regexcache._TAG}" / "g.bin").write_text("not json")
+    elif damage == "foreign tag":
+        _group_file(tmp_path, "g", {"tag": "other", "patterns": {key: [32, [0, 3], 0, {}, [None]]}}, b"\0" * 12)
+    elif damage == "code out of bounds":
+        _group_file(tmp_path, "g", {"tag": regexcache._TAG, "patterns": {key: [32, [5, 900], 0, {}, [None]]}})
+    else:  # well-formed words that _sre refuses
+        _group_file(tmp_path, "g", {"tag": regexcache._TAG, "patterns": {key: [32, [0, 3], 0, {}, [None]]}},
+                    b"\x07\x00\x00\x00" * 3)
+    regex = regexcache.compile(source, flags, "g")  # the bad record is refused: compiled afresh
     assert regex.fullmatch("{{ customer.name }}") and not regex.fullmatch("{{ x | y }}")
+    regexcache.save()  # and the file is rewritten with a good record
+    _fresh(monkeypatch)
+    _no_compiler(monkeypatch)
+    assert regexcache.compile(source, flags, "g").fullmatch("{{ name }}")
+
+
+def test_patterns_are_saved_where_the_cache_was_when_they_were_compiled(tmp_path, monkeypatch):
+    """A setting changed before the process ends (a test, an embedding tool) must not send
+    the patterns to another cache folder."""
+    monkeypatch.setenv("REPLYCOACH_CACHE_DIR", str(tmp_path / "first"))
+    _fresh(monkeypatch)
+    regexcache.compile(r"\bfirst-folder\b", 0, "g")
+    monkeypatch.setenv("REPLYCOACH_CACHE_DIR", str(tmp_path / "second"))
+    regexcache.save()
+    assert list((tmp_path / "first").rglob("g.bin")) and not (tmp_path / "second").exists()
 
 
 def test_no_regex_cache_is_written_when_caching_is_off(tmp_path, monkeypatch):
@@ -76,7 +119,7 @@ def test_no_regex_cache_is_written_when_caching_is_off(tmp_path, monkeypatch):
     _fresh(monkeypatch)
     regexcache.compile(r"\bnever-seen-before\b", 0, "g")
     regexcache.save()
-    assert not list(tmp_path.rglob("*.json"))
+    assert not list(tmp_path.rglob("*.*"))
 
 
 def _lint_json(*args: str, cwd: Path | None = None) -> dict:
@@ -104,9 +147,10 @@ def test_warm_runs_and_a_damaged_cache_report_what_a_cold_run_reports(tmp_path, 
     assert any(rule == "template-error" for _, rule, *_ in cold)
     assert _findings(_lint_json(str(replies))) == cold
     damaged = list((tmp_path / "cache").rglob("*.json"))
-    assert any("regex-" in str(p) for p in damaged) and any(".lexicon-" in p.name for p in damaged)
+    damaged += list((tmp_path / "cache").rglob("*.bin"))
+    assert any(p.suffix == ".bin" for p in damaged) and any(".lexicon-" in p.name for p in damaged)
     for path in damaged:
-        path.write_text(path.read_text()[: len(path.read_text()) // 2])
+        path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
     assert _findings(_lint_json(str(replies))) == cold
     assert _findings(_lint_json(str(replies))) == cold  # and the rewritten cache is good again
 
@@ -131,3 +175,16 @@ def test_a_playbook_part_from_another_build_is_not_mixed_in(tmp_path, monkeypatc
     part.write_text(json.dumps({"token": "someone-else", "data": ["stale"]}))
     again = cached("t", "k", build, split=("by_lang",))
     assert again["by_lang"]["en"] == ["v1"] and len(builds) == 2  # rebuilt, not the stale part
+
+
+def test_a_group_file_grows_by_what_is_added_not_by_what_it_holds(tmp_path, monkeypatch):
+    monkeypatch.setenv("REPLYCOACH_CACHE_DIR", str(tmp_path))
+    sizes = []
+    for n in range(4):
+        _fresh(monkeypatch)
+        regexcache.compile(PATTERNS[0][0], PATTERNS[0][1], "g")  # read back from the file after the first run
+        regexcache.compile(rf"\bword{n}\b", re.I, "g")  # one new pattern per run
+        regexcache.save()
+        sizes.append(next(tmp_path.rglob("g.bin")).stat().st_size)
+    growth = [b - a for a, b in pairwise(sizes)]
+    assert max(growth) - min(growth) < 64, sizes  # each run adds one small pattern's worth

@@ -121,7 +121,7 @@ def shouting(rule: dict, doc: Document, hits: Hits, ctx: Context, settings: dict
 
     # the letter class first and the "not after a word, @ or #" check after it: a pattern
     # that starts with a character class lets re skip straight to candidate letters (3x faster)
-    word = re.compile(rf"{CAPS}(?<![\w@#].){CAPS}{{{rule['min_letters'] - 1},}}(?![\w])")
+    word = regexcache.compile(rf"{CAPS}(?<![\w@#].){CAPS}{{{rule['min_letters'] - 1},}}(?![\w])", 0, "kinds")
     run: list[re.Match] = []
     reported: set[int] = set()
 
@@ -146,7 +146,7 @@ def shouting(rule: dict, doc: Document, hits: Hits, ctx: Context, settings: dict
                     and hit.text not in allowed and not skip(hit.start, hit.end)):
                 yield Finding(hit.start, hit.end)
     for pattern in rule["punctuation"]:
-        for m in re.finditer(pattern, text):
+        for m in regexcache.compile(pattern, 0, "kinds").finditer(text):
             if m.group(0) and not skip(m.start(), m.end()):
                 yield Finding(m.start(), m.end())
 

@@ -5,9 +5,14 @@ regexes cost 0.3 to 3 ms each, which was a quarter of linting one reply (~80 pat
 and most of a batch over three languages (~500). The result of that work is a list of
 integers that `_sre.compile` turns into a pattern object in microseconds. This module
 keeps those lists in the user cache directory, in a directory named for the exact Python
-build (the code format is not stable across versions), one JSON file per *group* of
-patterns that are used together (a language's lexicon, the modules' own patterns), so a
-run opens a handful of files, not one per pattern.
+build (the code format is not stable across versions), one file per *group* of patterns
+that are used together (a language's lexicon, the modules' own patterns), so a run opens a
+handful of files, not one per pattern.
+
+A group file is a small JSON index (pattern, flags, where its code is) followed by the
+code of every pattern as machine words: a language's file is a few hundred kilobytes, and
+decoding it as JSON numbers took longer than linting a reply. Only the patterns a run uses
+are unpacked.
 
 Data, not code: `_sre.compile` validates the code it is given and refuses anything that
 could make the matcher read out of bounds, and a record is found by its exact pattern
@@ -19,7 +24,6 @@ to their group's file when the process ends (`save`). Same switches as the other
 
 from __future__ import annotations
 
-import binascii
 import json
 import os
 import re
@@ -34,14 +38,41 @@ except ImportError:  # pragma: no cover - another Python: compile the ordinary w
     _sre = None
 
 MAX_PATTERNS = 4000  # per group; past this a group's file starts again from what the run used
-_TAG = f"{sys.implementation.cache_tag}-{_sre.MAGIC}-w-{zlib.crc32(sys.version.encode()):08x}" if _sre else ""
-# A pattern's code is stored as base64 of its machine words: JSON decodes a string ~6x
-# faster than a list of numbers, and only the patterns a run uses are unpacked.
+MAGIC = b"replycoach-regex-1\n"
+_TAG = f"{sys.implementation.cache_tag}-{_sre.MAGIC}-{zlib.crc32(sys.version.encode()):08x}" if _sre else ""
 _WORD = "I" if _sre and array("I").itemsize == _sre.CODESIZE else "L"
 if _sre and array(_WORD).itemsize != _sre.CODESIZE:  # pragma: no cover - no such build known
     _sre = None
-_groups: dict[str, dict] = {}  # group -> {key: record}, as read from its file
-_added: dict[str, dict] = {}  # group -> {key: record} compiled in this run
+
+
+class _Group:
+    """One group's records as read from its file: key -> (final flags, code words, groups, groupindex, indexgroup).
+
+    Code stays a slice of the file's bytes until a pattern is used.
+    """
+
+    __slots__ = ("records", "blob")
+
+    def __init__(self, records: dict | None = None, blob: memoryview | bytes = b"") -> None:
+        self.records: dict[str, list] = records or {}
+        self.blob = blob
+
+    def code(self, record: list) -> list[int]:
+        where = record[1]
+        if isinstance(where, array):  # compiled in this run
+            return where.tolist()
+        start, count = where  # read from the file: [first word, words] in the blob
+        code = array(_WORD)
+        chunk = self.blob[start * code.itemsize : (start + count) * code.itemsize]
+        if len(chunk) != count * code.itemsize:
+            raise ValueError("code outside the file")
+        code.frombytes(chunk)  # not array(_WORD, chunk): that reads a memoryview byte by byte
+        return code.tolist()
+
+
+_groups: dict[str, _Group] = {}
+_compiled: dict[str, re.Pattern] = {}  # key -> pattern, for callers that ask again (like re's own cache)
+_added: dict[tuple[str, str], dict] = {}  # (directory, group) -> {key: record} compiled in this run
 _registered = False
 
 
@@ -51,16 +82,23 @@ def compile(source: str, flags: int = 0, group: str = "module") -> re.Pattern:
         return re.compile(source, flags)
     flags = int(flags)
     key = f"{flags}:{source}"
-    records = _groups.get(group)
-    if records is None:
-        records = _groups[group] = _read(group)
-    record = records.get(key)
+    pattern = _compiled.get(key)
+    if pattern is not None:
+        return pattern
+    pattern = _compiled[key] = _compile(source, flags, key, group)
+    return pattern
+
+
+def _compile(source: str, flags: int, key: str, group: str) -> re.Pattern:
+    stored = _groups.get(group)
+    if stored is None:
+        stored = _groups[group] = _read(_directory(), group)
+    record = stored.records.get(key)
     if record is not None:
         try:
-            final, packed, groups, groupindex, indexgroup = record
-            code = array(_WORD, binascii.a2b_base64(packed)).tolist()
-            return _sre.compile(source, final, code, groups, groupindex, tuple(indexgroup))
-        except (ValueError, TypeError, RuntimeError, OverflowError, binascii.Error):
+            final, _, groups, groupindex, indexgroup = record
+            return _sre.compile(source, final, stored.code(record), groups, groupindex, tuple(indexgroup))
+        except (ValueError, TypeError, RuntimeError, OverflowError):
             pass  # not a record this Python can use: compile it afresh below
     try:
         parsed = _parser.parse(source, flags)
@@ -75,11 +113,11 @@ def compile(source: str, flags: int = 0, group: str = "module") -> re.Pattern:
         raise
     except Exception:
         return re.compile(source, flags)
-    packed = binascii.b2a_base64(array(_WORD, code).tobytes(), newline=False).decode("ascii")
-    record = [final, packed, parsed.state.groups - 1, groupindex, indexgroup]
-    records[key] = record
-    if _directory() is not None:
-        _added.setdefault(group, {})[key] = record
+    record = [final, array(_WORD, code), parsed.state.groups - 1, groupindex, indexgroup]
+    stored.records[key] = record
+    directory = _directory()
+    if directory is not None:  # remembered with its folder: the cache setting may change before exit
+        _added.setdefault((directory, group), {})[key] = record
         _register()
     return pattern
 
@@ -87,22 +125,28 @@ def compile(source: str, flags: int = 0, group: str = "module") -> re.Pattern:
 def preload(group: str) -> None:
     """Read a group's file now (a parent does, so that forked workers share what it read)."""
     if _sre is not None and group not in _groups:
-        _groups[group] = _read(group)
+        _groups[group] = _read(_directory(), group)
 
 
 def save() -> None:
     """Add the patterns compiled in this run to their groups' files (merged with what is there)."""
-    directory = _directory()
     added = dict(_added)
     _added.clear()
-    if directory is None:
-        return
-    for group, new in added.items():
-        records = _read(group)
-        if len(records) + len(new) > MAX_PATTERNS:
-            records = {}
-        records.update(new)
-        _write(_group_path(directory, group), {"tag": _TAG, "patterns": records})
+    for (directory, group), new in added.items():
+        stored = _read(directory, group)
+        records = {} if len(stored.records) + len(new) > MAX_PATTERNS else stored.records
+        index: dict[str, list] = {}
+        words = array(_WORD)
+        for key, record in [*records.items(), *new.items()]:
+            try:
+                code = array(_WORD, stored.code(record))
+            except (ValueError, TypeError, OverflowError):
+                continue  # a damaged record is dropped, not copied
+            if not code or (key in new and record is not new[key]):
+                continue
+            index[key] = [record[0], [len(words), len(code)], *record[2:]]
+            words.extend(code)
+        _write(_group_path(directory, group), index, words.tobytes())
 
 
 def _register() -> None:
@@ -123,33 +167,38 @@ def _directory() -> str | None:
 
 def _group_path(directory: str, group: str) -> str:
     safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in group)
-    return os.path.join(directory, f"{safe}.json")
+    return os.path.join(directory, f"{safe}.bin")
 
 
-def _read(group: str) -> dict:
-    directory = _directory()
+def _read(directory: str | None, group: str) -> _Group:
     if directory is None:
-        return {}
+        return _Group()
     try:
-        with open(_group_path(directory, group), encoding="utf-8") as fh:
-            stored = json.load(fh)
-        if stored.get("tag") == _TAG and isinstance(stored.get("patterns"), dict):
-            return stored["patterns"]
-    except (OSError, ValueError, AttributeError):
+        with open(_group_path(directory, group), "rb") as fh:
+            data = fh.read()
+        if not data.startswith(MAGIC):
+            return _Group()
+        start = len(MAGIC) + 8
+        length = int.from_bytes(data[len(MAGIC) : start], "little")
+        header = json.loads(data[start : start + length].decode("utf-8"))
+        if header.get("tag") == _TAG and isinstance(header.get("patterns"), dict):
+            return _Group(header["patterns"], memoryview(data)[start + length :])
+    except (OSError, ValueError, AttributeError, UnicodeDecodeError):
         pass
-    return {}
+    return _Group()
 
 
-def _write(path: str, record: dict) -> None:
+def _write(path: str, index: dict, blob: bytes) -> None:
     import tempfile
 
+    header = json.dumps({"tag": _TAG, "patterns": index}, ensure_ascii=False, separators=(",", ":")).encode()
     try:
         directory = os.path.dirname(path)
         os.makedirs(directory, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".bin")
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(record, fh, ensure_ascii=False, separators=(",", ":"))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(MAGIC + len(header).to_bytes(8, "little") + header + blob)
             os.replace(tmp, path)
         except BaseException:
             os.unlink(tmp)

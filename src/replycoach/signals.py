@@ -239,6 +239,10 @@ class Matchers(dict):
                      for name, indices in sorted(chosen.items()))
 
 
+_WORD_START = regexcache.compile(r"\w")
+_WORD_END = regexcache.compile(r"[\w*]$")
+
+
 def phrase_to_regex(phrase: str) -> str:
     parts = []
     for word in _SPACE.split(phrase.strip()):
@@ -247,8 +251,8 @@ def phrase_to_regex(phrase: str) -> str:
         escaped = _APOSTROPHE.sub("['’]", re.escape(core))
         parts.append(escaped + (r"\w*" if stem else ""))
     body = r"\s+".join(parts)
-    left = WORD_EDGE_LEFT if re.match(r"\w", phrase.strip()) else ""
-    right = WORD_EDGE_RIGHT if re.search(r"[\w*]$", phrase.strip()) else ""
+    left = WORD_EDGE_LEFT if _WORD_START.match(phrase.strip()) else ""
+    right = WORD_EDGE_RIGHT if _WORD_END.search(phrase.strip()) else ""
     return f"{left}{body}{right}"
 
 
