@@ -158,15 +158,19 @@ class ConfigFinder:
         self.explicit = load_config(explicit) if explicit else None
         self._by_dir: dict[Path, Config] = {}
         self._by_file: dict[Path, Config] = {}
-        self._by_given_dir: dict[Path, Config] = {}  # folders as the paths name them (no resolve() per file)
+        # folders as the paths name them, as strings: no resolve() per file, and a Path's hash
+        # is worked out afresh on every lookup (a third of the parent's lookups in a big batch)
+        self._by_given_dir: dict[str, Config] = {}
 
     def for_path(self, path: Path | None) -> Config:
         if self.explicit is not None:
             return self.explicit
-        given = path.parent if path else None
-        if given is not None and given in self._by_given_dir:
-            return self._by_given_dir[given]
-        directory = (given if given is not None else Path.cwd()).resolve()
+        given = os.path.dirname(path) if path else None
+        if given is not None:
+            found = self._by_given_dir.get(given)
+            if found is not None:
+                return found
+        directory = Path(given or ".").resolve() if given is not None else Path.cwd().resolve()
         if directory not in self._by_dir:
             found = find_config(directory)
             if found is None:

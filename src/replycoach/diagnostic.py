@@ -27,7 +27,10 @@ class Severity(IntEnum):
 
     @property
     def label(self) -> str:
-        return self.name.lower()
+        return _LABELS[self]
+
+
+_LABELS = {severity: severity.name.lower() for severity in Severity}  # Enum's .name is a slow descriptor
 
 
 class Diagnostic(NamedTuple):

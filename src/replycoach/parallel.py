@@ -181,10 +181,11 @@ def _settings_for(linter, path: Path) -> tuple:
     """The playbook and selection of a file's folder, looked up once per folder (resolving
     every path again cost the parent more than unpickling the results)."""
     memo = _state.setdefault("folders", {})
-    found = memo.get(path.parent)
+    folder = os.path.dirname(path)  # a string: hashing a Path works out its parts every time
+    found = memo.get(folder)
     if found is None:
         config = linter.configs.for_path(path)
-        found = memo[path.parent] = (linter.playbook_for(config), linter.selection_for(config))
+        found = memo[folder] = (linter.playbook_for(config), linter.selection_for(config))
     return found
 
 
