@@ -26,8 +26,13 @@ SLOT = "\x00slot"
 MIN_SHINGLES = 3  # shorter responses ("Thanks {name}!") are alike by nature
 
 
-def shingles(doc) -> frozenset[tuple[str, str]]:
-    """The response's word pairs, slots normalised and control tags (`{% if %}`) dropped."""
+def shingles(doc) -> frozenset[int]:
+    """The response's word pairs, slots normalised and control tags (`{% if %}`) dropped.
+
+    Kept as the pairs' hashes: a worker process computes them while it lints and sends back
+    a few dozen integers instead of the pairs (forked workers share the parent's string hash
+    seed, so the same pair has the same hash in every process of a run).
+    """
     text, words, last = doc.analysed, [], doc.body_start
     for slot in doc.placeholders:
         if slot.start < last:
@@ -37,7 +42,7 @@ def shingles(doc) -> frozenset[tuple[str, str]]:
             words.append(SLOT)
         last = slot.end
     words += WORD.findall(text[last:].lower())
-    return frozenset(pairwise(words))
+    return frozenset(map(hash, pairwise(words)))
 
 
 def similar_pairs(sets: list[frozenset], threshold: float) -> dict[tuple[int, int], float]:
@@ -75,7 +80,7 @@ def similar_pairs(sets: list[frozenset], threshold: float) -> dict[tuple[int, in
 
 def near_duplicates(items: list, rule: dict) -> None:
     """Add a near-duplicate finding to each of `items` (runner.Linted) that has a twin."""
-    sets = [shingles(item.doc) for item in items]
+    sets = [item.shingles if item.shingles is not None else shingles(item.doc) for item in items]
     pairs = similar_pairs(sets, rule["threshold"])
     if not pairs:
         return

@@ -153,7 +153,10 @@ def _pack(item):
     if not hasattr(item, "result"):  # a Problem: small already
         return item
     if _may_be_judged_across_files(item):
+        from replycoach.duplicates import shingles
+
         item.playbook = None  # the parent has the same playbook; don't pickle it
+        item.shingles = shingles(item.doc)  # here, in parallel, rather than in the parent at the end
         return item
     return item.result
 

@@ -75,12 +75,13 @@ class LineIndex:
 class Linted:
     """One linted unit and what a run-level rule (near-duplicate) needs to judge it."""
 
-    __slots__ = ("unit", "doc", "result", "playbook", "selection", "index")
+    __slots__ = ("unit", "doc", "result", "playbook", "selection", "index", "shingles")
 
     def __init__(self, unit: Unit, doc: Document, result: FileResult, playbook: Playbook, selection: Selection,
                  index: LineIndex | None = None) -> None:
         self.unit, self.doc, self.result, self.playbook, self.selection = unit, doc, result, playbook, selection
         self.index = index
+        self.shingles: frozenset[int] | None = None  # duplicates.shingles(doc), when a worker worked them out
 
     def place(self, diagnostic: Diagnostic) -> Diagnostic:
         """Move a finding from the response's own text to its place in the collection file."""
