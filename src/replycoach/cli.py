@@ -283,16 +283,46 @@ def _app_for(argv: list[str]) -> typer.Typer:
 
 
 def main() -> None:
+    """The console script: run the command, then leave without tearing the interpreter down."""
     try:
         _app_for(sys.argv[1:])(prog_name="replycoach")
+        status = 0
+    except SystemExit as exc:
+        status = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        if exc.code is not None and not isinstance(exc.code, int):
+            print(exc.code, file=sys.stderr)
     except UserError as exc:
         print(f"replycoach: {exc}", file=sys.stderr)
-        sys.exit(2)
+        status = 2
     except KeyboardInterrupt:
         print("replycoach: interrupted", file=sys.stderr)
-        sys.exit(130)
+        status = 130
     except BrokenPipeError:
-        sys.exit(1)
+        status = 1
+    _exit(status)
+
+
+def _exit(status: int) -> None:
+    """Run the exit handlers (the caches' saves), flush, and end the process at once.
+
+    Python's own shutdown frees every object and module one by one: ~25 ms after linting one
+    reply, a third of what replycoach adds to Python and Typer's start-up. Nothing is lost by
+    skipping it: the registered exit handlers run first and the output streams are flushed.
+    """
+    import atexit
+    import contextlib
+    import os
+
+    with contextlib.suppress(Exception):  # a failing cache save must not change the exit status
+        atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BrokenPipeError:  # the reader went away (| head): nothing more to say
+            status = status or 1
+        except (OSError, ValueError):
+            pass
+    os._exit(status)
 
 
 if __name__ == "__main__":
