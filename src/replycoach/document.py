@@ -146,14 +146,23 @@ def _blank(text: str, start: int, end: int) -> str:
 
 
 def _load_front_matter(raw: str, path: str) -> dict:
-    from replycoach.yamlio import load_yaml
-
-    data = load_yaml(raw, path)
+    """The front matter as a dict; a repository's files repeat a few blocks, so each distinct
+    block is parsed once per process (a copy is handed out: callers may change theirs)."""
+    data = _FRONT_MATTERS.get(raw)
     if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise UserError("front matter must be a mapping of context keys (e.g. `channel: twitter`)", path)
-    return data
+        from replycoach.yamlio import load_yaml
+
+        data = load_yaml(raw, path)
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            raise UserError("front matter must be a mapping of context keys (e.g. `channel: twitter`)", path)
+        if len(_FRONT_MATTERS) < 10_000:
+            _FRONT_MATTERS[raw] = data
+    return dict(data)
+
+
+_FRONT_MATTERS: dict[str, dict] = {}
 
 
 def _placeholders(text: str):
