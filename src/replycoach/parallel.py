@@ -96,6 +96,9 @@ def lint_all(linter, targets: list, jobs: int = 0, sources: dict | None = None) 
         if pool is not None:
             pool.terminate()
             pool.join()
+            import gc
+
+            gc.unfreeze()
 
 
 def _warm_every_language(linter) -> None:
