@@ -192,3 +192,24 @@ def test_rules_list_and_explain():
     assert "seed 000" in explained.stdout and "✗" in explained.stdout and "✓" in explained.stdout
     typo = run_cli("rules", "explain", "non-apolgy")
     assert typo.returncode == 2 and "did you mean non-apology" in typo.stderr
+
+
+def test_output_is_complete_and_a_closed_pipe_is_quiet(tmp_path):
+    """The process ends without Python's shutdown (see cli._exit): the report must still be
+    written in full, and a reader that stops early (`| head`) must not cause a traceback."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "replies"
+    folder.mkdir()
+    for i in range(300):  # enough output to fill a pipe's buffer many times over
+        (folder / f"r{i:03d}.txt").write_text("We apologize for any inconvenience caused.\n", encoding="utf-8")
+    full = run_cli("lint", "--format", "json", str(folder))
+    assert json.loads(full.stdout)["summary"]["files"] == 300 and full.returncode == 1
+    process = subprocess.Popen([sys.executable, "-m", "replycoach", "lint", str(folder)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.read(200)
+    process.stdout.close()  # the reader goes away
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 1
+    assert "Traceback" not in stderr
