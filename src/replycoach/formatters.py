@@ -20,6 +20,7 @@ Segment = tuple[str, str]  # (text, style)
 Line = list[Segment]
 
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+_SEVERITY_CELLS = {severity: (severity.label.ljust(8), SEVERITY_STYLE[severity]) for severity in Severity}
 CHECK_LABELS = {
     "apology": "apology", "fix": "fix", "private_channel": "private channel", "compensation": "compensation",
     "prevention": "prevention", "next_update": "next update", "signature": "signature",
@@ -154,16 +155,20 @@ def format_text(results: list[FileResult], problems: list, checklist: bool = Tru
     return list(iter_text(results, problems, checklist))
 
 
+# cells that are the same for every finding, made once (a batch prints hundreds of thousands)
+_EXCERPT_MARK = (" " * 10 + "│ ", "dim")
+_SUGGESTION_MARK = (" " * 10 + "└ ", "dim")
+
+
 def iter_text(results: list[FileResult], problems: list, checklist: bool = True) -> Iterable[Line]:
     """The text report line by line, so a big batch is printed as it is rendered."""
     for result in results:
         lines: list[Line] = []
         lines.append([(result.path, "bold underline"), ("  " + _context_line(result), "dim")])
         for d in result.diagnostics:
-            where = f"{d.line}:{d.column}"
             lines.append([
-                ("  " + where.ljust(8), "dim"),
-                (d.severity.label.ljust(8), SEVERITY_STYLE[d.severity]),
+                (f"  {d.line}:{d.column}".ljust(10), "dim"),
+                _SEVERITY_CELLS[d.severity],
                 (d.rule.ljust(27), "bold"),
                 (d.message, ""),
                 (f"  [{d.code}]", "dim"),
@@ -171,9 +176,9 @@ def iter_text(results: list[FileResult], problems: list, checklist: bool = True)
             if d.match:
                 excerpt = d.match.replace("\n", "⏎")
                 excerpt = excerpt if len(excerpt) <= 90 else excerpt[:87] + "..."
-                lines.append([(" " * 10 + "│ ", "dim"), (excerpt, "magenta")])
+                lines.append([_EXCERPT_MARK, (excerpt, "magenta")])
             if d.suggestion:
-                lines.append([(" " * 10 + "└ ", "dim"), (d.suggestion, "green")])
+                lines.append([_SUGGESTION_MARK, (d.suggestion, "green")])
         if checklist and result.checklist:
             row: Line = [("  checklist ", "dim")]
             for key, value in result.checklist.items():
