@@ -24,6 +24,7 @@ to their group's file when the process ends (`save`). Same switches as the other
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -189,19 +190,8 @@ def _read(directory: str | None, group: str) -> _Group:
 
 
 def _write(path: str, index: dict, blob: bytes) -> None:
-    import tempfile
+    from replycoach.cache import write_atomically
 
     header = json.dumps({"tag": _TAG, "patterns": index}, ensure_ascii=False, separators=(",", ":")).encode()
-    try:
-        directory = os.path.dirname(path)
-        os.makedirs(directory, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".bin")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(MAGIC + len(header).to_bytes(8, "little") + header + blob)
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    except (OSError, ValueError):
-        pass  # a read-only cache is no reason to fail a lint
+    with contextlib.suppress(OSError):  # a read-only cache is no reason to fail a lint
+        write_atomically(path, MAGIC + len(header).to_bytes(8, "little") + header + blob)

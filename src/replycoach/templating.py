@@ -132,23 +132,18 @@ def save_known_results() -> None:
     path = _known_results_path()
     if path is None or not _new_results:
         return
+    import contextlib
     import json
-    import os
-    import tempfile
+
+    from replycoach.cache import write_atomically
 
     stored = _read_results()
     if len(stored) + len(_new_results) > KNOWN_RESULTS_LIMIT:
         stored = {}
     stored.update(_new_results)
     _new_results.clear()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(stored, fh, ensure_ascii=False)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only cache is no reason to fail a lint
+    with contextlib.suppress(OSError):  # a read-only cache is no reason to fail a lint
+        write_atomically(path, json.dumps(stored, ensure_ascii=False).encode("utf-8"))
 
 
 class TemplateProblem(Exception):
