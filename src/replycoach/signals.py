@@ -125,13 +125,11 @@ class Matcher:
         if self.scan_all or candidates is None:
             return self._hits(self.regex.finditer(text))
         scanned = self._scanned(low) if self.rest else ()
-        rest = self._compiled(scanned) if scanned else None
-        if not candidates:
-            return self._hits(list(rest.finditer(text))) if rest is not None else []
+        singles = self._singles
+        rest = _Scan(text, [singles.get(i) or self._single(i) for i in scanned]) if scanned else None
         matches = []
         pos = 0
-        singles = self._singles
-        upcoming = rest.search(text) if rest is not None else None  # leftmost scanned match >= pos
+        upcoming = rest.next(0) if rest is not None else None  # leftmost scanned match >= pos
         for start, indices in candidates:  # indices come in `rank` order (Matchers._select)
             if start < pos:
                 continue
@@ -139,7 +137,7 @@ class Matcher:
                 if upcoming.start() >= pos:
                     matches.append(upcoming)
                     pos = upcoming.end()
-                upcoming = rest.search(text, pos)
+                upcoming = rest.next(pos)
             if start < pos:
                 continue
             if upcoming is not None and upcoming.start() == start:
@@ -154,7 +152,7 @@ class Matcher:
             if upcoming.start() >= pos:
                 matches.append(upcoming)
                 pos = upcoming.end()
-            upcoming = rest.search(text, pos)
+            upcoming = rest.next(pos)
         return self._hits(matches)
 
     def _hits(self, matches) -> list[Hit]:
@@ -171,6 +169,35 @@ class Matcher:
 
 
 _DIGIT = regexcache.compile(r"\d")
+
+
+class _Scan:
+    """The scanned-for entries' matches in text order: what one regex of them all would find.
+
+    Each entry is searched for with its own regex (`scanned` come in `rank` order), and the
+    leftmost match wins, the earlier entry on a tie, as an alternation of them would choose.
+    Apart, each regex keeps the fast scan `re` gives a pattern that starts with a literal
+    or a character class (an "@", a digit): joined into one alternation of named groups,
+    every one of them was tried at every position of the text.
+    """
+
+    __slots__ = ("text", "regexes", "ahead")
+
+    def __init__(self, text: str, regexes: list[re.Pattern]) -> None:
+        self.text = text
+        self.regexes = regexes
+        self.ahead: list[re.Match | None] = [regex.search(text) for regex in regexes]
+
+    def next(self, pos: int) -> re.Match | None:
+        """The leftmost match that starts at `pos` or later."""
+        best = None
+        ahead = self.ahead
+        for k, m in enumerate(ahead):
+            if m is not None and m.start() < pos:
+                m = ahead[k] = self.regexes[k].search(self.text, pos)
+            if m is not None and (best is None or m.start() < best.start()):
+                best = m
+        return best
 
 
 class Matchers(dict):
