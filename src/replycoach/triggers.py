@@ -62,6 +62,8 @@ def fold(text: str) -> str:
     Same length as `text` (U+0130, whose lower() is two characters, folds to "i").
     """
     low = text.lower()
+    if low.isascii():  # FOLD maps no ASCII character to another (i and s only to themselves)
+        return low
     if len(low) != len(text):
         low = "".join(c.lower() if len(c.lower()) == 1 else "i" for c in text)
     return low.translate(FOLD) if FOLD else low
