@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable
+from operator import itemgetter
 from typing import TextIO
 
 Line = list[tuple[str, str]]
@@ -27,8 +28,9 @@ def print_lines(lines: Iterable[Line], stream: TextIO | None = None) -> None:
     stream = stream or sys.stdout
     if not wants_colour(stream):
         batch: list[str] = []
+        text_of = itemgetter(0)
         for line in lines:
-            batch.append("".join([text for text, _ in line]).rstrip() + "\n")
+            batch.append("".join(map(text_of, line)).rstrip() + "\n")
             if len(batch) >= 512:
                 stream.write("".join(batch))
                 batch.clear()

@@ -162,17 +162,19 @@ _SUGGESTION_MARK = (" " * 10 + "└ ", "dim")
 
 def iter_text(results: list[FileResult], problems: list, checklist: bool = True) -> Iterable[Line]:
     """The text report line by line, so a big batch is printed as it is rendered."""
+    finding_cells: dict[tuple, tuple] = {}  # (severity, rule, message, code) -> their cells: a batch repeats them
     for result in results:
         lines: list[Line] = []
         lines.append([(result.path, "bold underline"), ("  " + _context_line(result), "dim")])
         for d in result.diagnostics:
-            lines.append([
-                (f"  {d.line}:{d.column}".ljust(10), "dim"),
-                _SEVERITY_CELLS[d.severity],
-                (d.rule.ljust(27), "bold"),
-                (d.message, ""),
-                (f"  [{d.code}]", "dim"),
-            ])
+            key = (d.severity, d.rule, d.message, d.code)
+            cells = finding_cells.get(key)
+            if cells is None:
+                if len(finding_cells) > 10_000:
+                    finding_cells.clear()
+                cells = finding_cells[key] = (
+                    _SEVERITY_CELLS[d.severity], (d.rule.ljust(27), "bold"), (d.message, ""), (f"  [{d.code}]", "dim"))
+            lines.append([(f"  {d.line}:{d.column}".ljust(10), "dim"), *cells])
             if d.match:
                 excerpt = d.match.replace("\n", "⏎")
                 excerpt = excerpt if len(excerpt) <= 90 else excerpt[:87] + "..."
