@@ -306,3 +306,28 @@ def test_config_exclude_applies_to_files_named_one_by_one(tmp_path):
         (tmp_path / name).write_text("Hi Anna, kindly wait.\n", encoding="utf-8")
     run = lint([tmp_path / "README.md", tmp_path / "drafts" / "new.txt", tmp_path / "kept.txt"])
     assert [r.path for r in run.results] == [str(tmp_path / "kept.txt")] and not run.problems
+
+
+def test_a_batch_is_reported_while_linted_but_near_duplicates_wait_for_the_whole_run(tmp_path):
+    """Sent replies come out file by file as they are linted; canned responses, which the
+    near-duplicate rule compares across the run, come out only once it has seen them all,
+    and then with the finding on the first file too."""
+    from replycoach.runner import LintRun, stream_lint
+
+    (tmp_path / "a.txt").write_text(LATE + "\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(LATE.replace("6 pm", "7 pm") + "\n", encoding="utf-8")
+    (tmp_path / "c.txt").write_text("Sorry about the mug, Ann. A new one leaves today. - Tom\n", encoding="utf-8")
+
+    replies = LintRun()
+    stream = stream_lint([str(tmp_path)], LintOptions(), replies)
+    first = next(stream)
+    assert first.path == str(tmp_path / "a.txt") and len(replies.results) == 1  # nothing else linted yet
+    assert [first, *stream] == replies.results and len(replies.results) == 3
+
+    canned = LintRun()
+    stream = stream_lint([str(tmp_path)], LintOptions(context=TEMPLATE), canned)
+    first = next(stream)
+    assert len(canned.results) == 3  # the whole run was linted before the first result came out
+    assert [d.rule for d in first.diagnostics].count("near-duplicate") == 1
+    assert [first, *stream] == canned.results
+    assert run_lint([str(tmp_path)], LintOptions(context=TEMPLATE)).results[0].diagnostics == first.diagnostics

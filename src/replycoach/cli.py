@@ -113,6 +113,12 @@ def lint(
                           playbooks=tuple(playbook or ()))
     if fix and diff:
         raise fail("--fix and --diff don't go together (--diff shows what --fix would write)")
+    if not (fix or diff) and output_format in (OutputFormat.text, OutputFormat.json):
+        from replycoach.runner import LintRun, stream_lint
+
+        run = LintRun(keep_sources=False)
+        _report(run, output_format, checklist=not no_checklist, stream=stream_lint(paths, options, run))
+        raise typer.Exit(_exit_code(run))
     run = run_lint(paths, options)
     if fix or diff:
         from replycoach.fixer import fix_run
@@ -138,19 +144,21 @@ def _exit_code(run) -> int:
     return int(any(d.severity >= threshold for r in run.results for d in r.diagnostics))
 
 
-def _report(run, output_format: OutputFormat, checklist: bool = True) -> None:
+def _report(run, output_format: OutputFormat, checklist: bool = True, stream=None) -> None:
+    """Print a run's report; with `stream` (text and JSON), file by file while the run fills `run`."""
     from replycoach import formatters
 
+    results = run.results if stream is None else stream
     if output_format is OutputFormat.text:
         from replycoach.console import print_lines
 
-        print_lines(formatters.iter_text(run.results, run.problems, checklist))
+        print_lines(formatters.iter_text(results, run.problems, checklist, totals=run.results))
         if run.problems and not sys.stdout.isatty():
             for problem in run.problems:
                 print(f"replycoach: {problem}", file=sys.stderr)
         return
     if output_format is OutputFormat.json:
-        for chunk in formatters.iter_json(run.results, run.problems):  # streamed: a big report stays small
+        for chunk in formatters.iter_json(results, run.problems, totals=run.results):  # a big report stays small
             sys.stdout.write(chunk)
         text = ""
         sys.stdout.write("\n")

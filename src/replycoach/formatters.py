@@ -51,17 +51,22 @@ def format_json(results: list[FileResult], problems: list) -> str:
     return "".join(iter_json(results, problems))
 
 
-def iter_json(results: list[FileResult], problems: list) -> Iterable[str]:
+def iter_json(results: Iterable[FileResult], problems: list, totals: list[FileResult] | None = None) -> Iterable[str]:
     """The JSON report in pieces, file by file: the same text as one `json.dumps(indent=2)`
-    of the whole report, without holding the whole report (a big batch stays small)."""
+    of the whole report, without holding the whole report (a big batch stays small).
+
+    `results` may be a stream (a run in progress); then `totals` is the list the run fills,
+    complete once the stream ends, and `problems` too: both are read only after it."""
     head = json.dumps({"version": __version__}, ensure_ascii=False, indent=2)
     yield head[:-2] + ',\n  "files": ['
-    for i, result in enumerate(results):
-        yield "\n" if i == 0 else ",\n"
+    any_file = False
+    for result in results:
+        yield ",\n" if any_file else "\n"
+        any_file = True
         yield _file_json(result)
-    yield "\n  ]," if results else "],"
+    yield "\n  ]," if any_file else "],"
     tail = {"problems": [{"path": p.where, "message": p.message} for p in problems],
-            "summary": {**summary(results), "problems": len(problems)}}
+            "summary": {**summary(results if totals is None else totals), "problems": len(problems)}}
     yield json.dumps(tail, ensure_ascii=False, indent=2)[1:]
 
 
@@ -160,8 +165,11 @@ _EXCERPT_MARK = (" " * 10 + "│ ", "dim")
 _SUGGESTION_MARK = (" " * 10 + "└ ", "dim")
 
 
-def iter_text(results: list[FileResult], problems: list, checklist: bool = True) -> Iterable[Line]:
-    """The text report line by line, so a big batch is printed as it is rendered."""
+def iter_text(results: Iterable[FileResult], problems: list, checklist: bool = True,
+              totals: list[FileResult] | None = None) -> Iterable[Line]:
+    """The text report line by line, so a big batch is printed as it is rendered.
+
+    `results` may be a stream, as for `iter_json`; the summary then counts `totals`."""
     finding_cells: dict[tuple, tuple] = {}  # (severity, rule, message, code) -> their cells: a batch repeats them
     for result in results:
         lines: list[Line] = []
@@ -191,7 +199,7 @@ def iter_text(results: list[FileResult], problems: list, checklist: bool = True)
         yield from lines
     for problem in problems:
         yield [("error: ", "bold red"), (str(problem), "")]
-    counts = summary(results)
+    counts = summary(results if totals is None else totals)
     errors, warnings = counts["errors"], counts["warnings"]
     yield [
         (f"{counts['files']} file{'s' if counts['files'] != 1 else ''} checked: ", "bold"),

@@ -155,7 +155,9 @@ def _save_caches() -> None:
 def _pack(item):
     if not hasattr(item, "result"):  # a Problem: small already
         return item
-    if _may_be_judged_across_files(item):
+    from replycoach.runner import may_be_judged_across_files
+
+    if may_be_judged_across_files(item):
         from replycoach.duplicates import shingles
 
         item.playbook = None  # the parent has the same playbook; don't pickle it
@@ -205,14 +207,3 @@ class _Linted:
         self.result = result
         self.playbook = playbook
         self.selection = selection
-
-
-def _may_be_judged_across_files(item) -> bool:
-    from replycoach.engine import applies
-
-    context = item.result.context
-    if context is None:
-        return False
-    run_level = item.playbook.derived("run_level_rules", lambda: [
-        rule for rule in item.playbook.rules if rule["kind"] == "near-duplicate" and rule["enabled"]])
-    return any(item.selection.allows(rule) and applies(rule, context) for rule in run_level)

@@ -53,12 +53,13 @@ class Problem(NamedTuple):
 class LintRun:
     __slots__ = ("results", "problems", "playbook", "fail_on", "sources")
 
-    def __init__(self) -> None:
+    def __init__(self, keep_sources: bool = True) -> None:
         self.results: list[FileResult] = []
         self.problems: list[Problem] = []
         self.playbook: Playbook | None = None
         self.fail_on = "error"
-        self.sources: dict[str, SourceText] = {}  # what was read, for --fix/--diff
+        # what was read, for --fix/--diff; a plain report keeps none (workers then send none back)
+        self.sources: dict[str, SourceText] | None = {} if keep_sources else None
 
 
 class LineIndex:
@@ -162,15 +163,31 @@ class Linter:
 
 def run_lint(paths: list[str], options: LintOptions) -> LintRun:
     run = LintRun()
+    for _ in stream_lint(paths, options, run):
+        pass
+    return run
+
+
+def stream_lint(paths: list[str], options: LintOptions, run: LintRun) -> Iterator[FileResult]:
+    """Lint into `run`, yielding each file's result, in input order, as soon as it is final.
+
+    A result is final when no run-level rule (near-duplicate) can add to it; from the first
+    one that such a rule may judge, the rest wait for the end of the run, so the order
+    holds. A batch of replies is reported while it is linted (the report no longer waits
+    for the last file, and its formatting overlaps the workers'); a canned-response
+    repository, where near-duplicates are judged, is reported at the end, as before.
+    `run.results` and `run.problems` are complete once the stream ends.
+    """
     try:
         linter = Linter(options)
         targets = list(expand(paths, linter.configs.for_path))
         run.playbook = linter.playbook_for(linter.configs.for_path(None))
     except UserError as exc:
         run.problems.append(Problem(exc.where or "config", exc.message))
-        return run
+        return
     run.fail_on = (linter.configs.explicit or linter.configs.for_path(None)).fail_on
-    linted: list[Linted] = []
+    judged: list[Linted] = []  # the units run-level rules may judge
+    held = 0  # run.results[held:] wait for the run-level rules once one of them may be judged
     from replycoach.parallel import lint_all  # big batches on every core, results in input order
 
     for (display, _path, problem, _explicit), items in lint_all(linter, targets, options.jobs, run.sources):
@@ -184,9 +201,23 @@ def run_lint(paths: list[str], options: LintOptions) -> LintRun:
                 run.problems.append(Problem(item.result.path, item.result.error))
             else:
                 run.results.append(item.result)
-                linted.append(item)
-    _run_level_rules(linted)
-    return run
+                if may_be_judged_across_files(item):
+                    judged.append(item)
+                if not judged:
+                    held = len(run.results)
+                    yield item.result
+    _run_level_rules(judged)
+    yield from run.results[held:]
+
+
+def may_be_judged_across_files(item) -> bool:
+    """Whether a run-level rule (near-duplicate) applies to a linted unit."""
+    context = item.result.context
+    if context is None or item.playbook is None:
+        return False
+    run_level = item.playbook.derived("run_level_rules", lambda: [
+        rule for rule in item.playbook.rules if rule["kind"] == "near-duplicate" and rule["enabled"]])
+    return any(item.selection.allows(rule) and applies(rule, context) for rule in run_level)
 
 
 def _run_level_rules(linted: list[Linted]) -> None:
