@@ -70,3 +70,20 @@ def test_small_batches_stay_in_one_process(monkeypatch):
     assert plan_jobs(10_000) >= 1
     monkeypatch.setenv("REPLYCOACH_JOBS", "1")
     assert plan_jobs(10_000) == 1
+
+
+def test_near_duplicates_across_the_batch_are_found_whichever_process_linted_them(tmp_path):
+    """Near-duplicates are judged across the whole run: two copies that land in different
+    workers' chunks (first and last file) are still reported, as in one process."""
+    late = ("Hi {{ customer.first_name }}, I'm sorry your parcel is late. It missed the van at our warehouse, "
+            "so I've booked it on tomorrow's first delivery. DM us if it hasn't arrived by 6 pm. - {{ agent.name }}")
+    count = MIN_BATCH + 2 * CHUNK
+    for i in range(count):
+        text = late if i in (0, count - 1) else f"Hi {{{{ customer.first_name }}}}, ticket {i} is on its way. - Ann"
+        (tmp_path / f"r{i:04d}.j2").write_text(text + "\n", encoding="utf-8")
+    one = lint([str(tmp_path), "--format", "json"], 1)
+    two = lint([str(tmp_path), "--format", "json"], 2)
+    assert one.stdout == two.stdout
+    report = json.loads(two.stdout)
+    flagged = [f["path"] for f in report["files"] if any(d["rule"] == "near-duplicate" for d in f["diagnostics"])]
+    assert flagged == [str(tmp_path / "r0000.j2"), str(tmp_path / f"r{count - 1:04d}.j2")]

@@ -201,7 +201,7 @@ def stream_lint(paths: list[str], options: LintOptions, run: LintRun) -> Iterato
                 run.problems.append(Problem(item.result.path, item.result.error))
             else:
                 run.results.append(item.result)
-                if may_be_judged_across_files(item):
+                if item.doc is not None and may_be_judged_across_files(item):  # a worker sends no doc when not
                     judged.append(item)
                 if not judged:
                     held = len(run.results)
