@@ -9,7 +9,7 @@ from __future__ import annotations
 from replycoach.context import Context, resolve
 from replycoach.diagnostic import Diagnostic, Severity
 from replycoach.document import Document
-from replycoach.kinds import EVALUATORS
+from replycoach.kinds import EVALUATORS, FIRES_ONLY_ON
 from replycoach.language import detect
 from replycoach.playbook import Playbook, referenced_signals
 from replycoach.signals import find_signals, opaque_spans
@@ -85,7 +85,9 @@ def lint_document(
     hits = find_signals(doc.analysed, playbook.matchers(language), playbook.signals,
                         [(p.start, p.end) for p in doc.placeholders if p.style == "marker"], needed, doc.opaque)
     diagnostics: list[Diagnostic] = []
-    for rule, evaluate, assumed in plan:
+    for rule, evaluate, assumed, gate in plan:
+        if gate is not None and gate.isdisjoint(hits):
+            continue  # a kind that only fires on these signals' hits, and there are none
         for finding in evaluate(rule, doc, hits, ctx, playbook.settings):
             diagnostic = _diagnostic(rule, finding, doc, ctx, selection, assumed)
             if not doc.is_ignored(rule["name"], diagnostic.line) and not doc.is_ignored(rule["code"], diagnostic.line):
@@ -98,7 +100,7 @@ def lint_document(
 
 
 def _rules_for(playbook: Playbook, language: str, ctx: Context, selection: Selection) -> tuple[list, frozenset]:
-    """(rule, evaluator, assumed keys) for the rules that run on this language and context,
+    """(rule, evaluator, assumed keys, signals it fires only on) for the rules that run on this language and context,
     and the signals they (and the checklist) look at: only those are matched.
 
     Which rules run depends only on the language, the selection and the context values the
@@ -115,12 +117,13 @@ def _rules_for(playbook: Playbook, language: str, ctx: Context, selection: Selec
             plans.clear()
         rules = [
             (rule, EVALUATORS[rule["kind"]],
-             sorted(set(ctx.assumed) & (set(rule["when"]) | set(rule["unless"])) - {"language"}))
+             sorted(set(ctx.assumed) & (set(rule["when"]) | set(rule["unless"])) - {"language"}),
+             frozenset(FIRES_ONLY_ON[rule["kind"]](rule)) if rule["kind"] in FIRES_ONLY_ON else None)
             for rule in playbook.rules
             if rule["enabled"] and selection.allows(rule) and applies(rule, ctx)
             and language in playbook.rule_languages(rule)
         ]
-        plan = plans[key] = (rules, _signals_needed(playbook, [rule for rule, _, _ in rules]))
+        plan = plans[key] = (rules, _signals_needed(playbook, [rule for rule, _, _, _ in rules]))
     return plan
 
 

@@ -241,6 +241,14 @@ def _run_level(rule, doc, hits, ctx, settings):
     return iter(())
 
 
+# Kinds whose every finding sits on a hit of one of the rule's signals: when a reply has no
+# hit of any of them, the engine skips the rule without calling it (most rules, most replies).
+FIRES_ONLY_ON = {
+    "forbid": lambda rule: rule["signal"],
+    "position": lambda rule: [rule["signal"]],
+    "cooccur": lambda rule: rule["signals"],
+}
+
 EVALUATORS = {
     "forbid": forbid,
     "require": require,
