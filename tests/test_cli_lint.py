@@ -213,3 +213,23 @@ def test_output_is_complete_and_a_closed_pipe_is_quiet(tmp_path):
     stderr = process.stderr.read().decode()
     assert process.wait(timeout=120) == 1
     assert "Traceback" not in stderr
+
+
+def test_an_install_without_its_playbooks_says_so_instead_of_a_traceback(tmp_path):
+    """A package copied without its data folders (a broken install) exits 2 with what to do."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import replycoach
+
+    shutil.copytree(Path(replycoach.__file__).parent, tmp_path / "replycoach",
+                    ignore=shutil.ignore_patterns("playbooks", "templates", "__pycache__"))
+    env = {**os.environ, "PYTHONPATH": str(tmp_path), "REPLYCOACH_NO_CACHE": "1"}
+    done = subprocess.run([sys.executable, "-m", "replycoach", "lint", str(FIXTURES / "good_reply_en.txt")],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "playbooks/ folder is missing: reinstall replycoach" in done.stderr

@@ -17,4 +17,7 @@ def builtin_dir(name: str) -> Path:
     for candidate in (package / name, package.parent.parent / name):
         if candidate.is_dir():
             return candidate
-    raise FileNotFoundError(f"replycoach is installed without its {name}/ folder: reinstall the package")
+    from replycoach.errors import UserError  # a broken install is reported, not a traceback
+
+    raise UserError(f"the package's {name}/ folder is missing: reinstall replycoach "
+                    "(pip install --force-reinstall replycoach)", "installation")
