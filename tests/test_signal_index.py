@@ -170,3 +170,20 @@ def test_skipping_rules_whose_signals_are_absent_changes_no_finding(lang, monkey
         BOOK.derived("rule_plans", dict).clear()
     assert gated == called
     assert sum(map(len, gated)) > len(texts) // 2  # the examples do have findings to compare
+
+
+def test_scanned_entries_that_match_at_one_place_resolve_as_the_signals_regex_does():
+    """Two entries no word can key, both matching at the same place: the one the signal's
+    regex tries first wins (a `\\b` entry before a plain one), whatever their lengths."""
+    from replycoach.signals import Matchers, compile_lexicon
+
+    lexicon = {"numbers": [{"pattern": r"\b\d{3}"}, {"pattern": r"(?:#)?\d{5}"}]}
+    matchers = compile_lexicon(lexicon, {"numbers": {}}, regex_group="test-scan-ties")
+    assert isinstance(matchers, Matchers)
+    matcher = matchers["numbers"]
+    assert len(matcher.rest) == 2  # both scanned, neither keyed
+    for text in ["ref 12345 ok", "#12345 and 678", "12345"]:
+        candidates, low = matchers.candidates(text)
+        found = [(h.start, h.end, h.text) for h in matcher.find(text, candidates.get("numbers", ()), low)]
+        assert found == plain(matcher, text), text
+    assert plain(matcher, "12345") == [(0, 3, "123")]

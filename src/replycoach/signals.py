@@ -63,7 +63,9 @@ class Matcher:
             for key in keys or ():
                 by_key.setdefault(key, []).append(i)
         self.by_key = {k: tuple(v) for k, v in by_key.items()}
-        self.rest = tuple(i for i, (keys, _) in enumerate(self.analysis) if keys is None)
+        # in `rank` order, so that `_Scan` breaks a tie as the signal's alternation would
+        self.rest = tuple(sorted((i for i, (keys, _) in enumerate(self.analysis) if keys is None),
+                                 key=self.rank.__getitem__))
         self.needs = tuple((i, tuple(self.analysis[i][1]) if self.analysis[i][1] else None) for i in self.rest)
 
     def _scanned(self, low: str | None) -> tuple[int, ...]:
