@@ -212,25 +212,26 @@ def stream_lint(paths: list[str], options: LintOptions, run: LintRun) -> Iterato
 
 def may_be_judged_across_files(item) -> bool:
     """Whether a run-level rule (near-duplicate) applies to a linted unit."""
+    return bool(_run_level_rules_of(item))
+
+
+def _run_level_rules_of(item) -> list[dict]:
+    """The run-level rules (near-duplicate) that apply to a linted unit: the one definition
+    behind what a worker sends back whole, what the report holds back, and what is judged."""
     context = item.result.context
-    if context is None or item.playbook is None:
-        return False
+    if context is None:
+        return []
     run_level = item.playbook.derived("run_level_rules", lambda: [
         rule for rule in item.playbook.rules if rule["kind"] == "near-duplicate" and rule["enabled"]])
-    return any(item.selection.allows(rule) and applies(rule, context) for rule in run_level)
+    return [rule for rule in run_level if item.selection.allows(rule) and applies(rule, context)]
 
 
 def _run_level_rules(linted: list[Linted]) -> None:
     """Rules judged across the units of a run rather than one at a time (near-duplicate)."""
     groups: dict[int, list[tuple[Linted, dict]]] = {}
     for item in linted:
-        for rule in item.playbook.rules:
-            if rule["kind"] != "near-duplicate" or not rule["enabled"]:
-                continue
-            if not item.selection.allows(rule):
-                continue
-            if item.result.context is not None and applies(rule, item.result.context):
-                groups.setdefault(id(rule), []).append((item, rule))
+        for rule in _run_level_rules_of(item):
+            groups.setdefault(id(rule), []).append((item, rule))
     if not groups:
         return
     from replycoach.duplicates import near_duplicates
