@@ -112,8 +112,18 @@ class Matcher:
         match that regex makes there. One small regex per entry, not one per combination of
         entries: a batch meets thousands of combinations but only as many entries as the
         lexicon has, so that is all it compiles (and `regexcache` keeps).
+
+        It is the entry's regex as it stands, without the named group that tells entries
+        apart in the signal's regex (the caller knows which entry it tried): a group around
+        it would hide its first element from `re`, which then could not skip ahead to where
+        a leading character class matches, nor give up after the first position of an
+        entry anchored at `\\A`.
         """
-        regex = self._singles[i] = _assemble(self.signal, self.entries, (i,), self.regex_group)
+        try:
+            regex = regexcache.compile(entry_regex(self.entries[i]), re.I | re.M, self.regex_group)
+        except re.error:
+            regex = _assemble(self.signal, self.entries, (i,), self.regex_group)  # reports the entry
+        self._singles[i] = regex
         return regex
 
     def find(self, text: str, candidates: list[tuple[int, tuple[int, ...]]] | None = None,
@@ -128,43 +138,48 @@ class Matcher:
             return self._hits(self.regex.finditer(text))
         scanned = self._scanned(low) if self.rest else ()
         singles = self._singles
-        rest = _Scan(text, [singles.get(i) or self._single(i) for i in scanned]) if scanned else None
-        matches = []
+        rest = _Scan(text, [singles.get(i) or self._single(i) for i in scanned], scanned) if scanned else None
+        matches = []  # (match, entry index)
         pos = 0
-        upcoming = rest.next(0) if rest is not None else None  # leftmost scanned match >= pos
+        upcoming = rest.next(0) if rest is not None else None  # leftmost scanned (match, entry) >= pos
         for start, indices in candidates:  # indices come in `rank` order (Matchers._select)
             if start < pos:
                 continue
-            while upcoming is not None and upcoming.start() < start:
-                if upcoming.start() >= pos:
+            while upcoming is not None and upcoming[0].start() < start:
+                if upcoming[0].start() >= pos:
                     matches.append(upcoming)
-                    pos = upcoming.end()
+                    pos = upcoming[0].end()
                 upcoming = rest.next(pos)
             if start < pos:
                 continue
-            if upcoming is not None and upcoming.start() == start:
+            if upcoming is not None and upcoming[0].start() == start:
                 indices = self._order(indices, scanned)
             for i in indices:
                 m = (singles.get(i) or self._single(i)).match(text, start)
                 if m is not None:
-                    matches.append(m)
+                    matches.append((m, i))
                     pos = m.end()
                     break
         while upcoming is not None:
-            if upcoming.start() >= pos:
+            if upcoming[0].start() >= pos:
                 matches.append(upcoming)
-                pos = upcoming.end()
+                pos = upcoming[0].end()
             upcoming = rest.next(pos)
-        return self._hits(matches)
+        return self._entry_hits(matches)
 
     def _hits(self, matches) -> list[Hit]:
+        """Hits of the signal's whole regex, whose named group `e{i}` tells the entry."""
+        return self._entry_hits([(m, int(m.lastgroup[1:]) if m.lastgroup else -1) for m in matches])
+
+    def _entry_hits(self, matches: list[tuple[re.Match, int]]) -> list[Hit]:
         if not matches:
             return []
         hits = []
-        for m in matches:
-            group = m.lastgroup
-            entry = self.entries[int(group[1:])] if group else {}
-            if group in self.validators and not VALIDATORS[self.validators[group]](m.group(0)):
+        entries, validators = self.entries, self.validators
+        for m, i in matches:
+            entry = entries[i] if i >= 0 else {}
+            check = validators.get(f"e{i}") if validators else None
+            if check is not None and not VALIDATORS[check](m.group(0)):
                 continue
             hits.append(Hit(self.signal, m.start(), m.end(), m.group(0), entry.get("replace")))
         return hits
@@ -183,23 +198,25 @@ class _Scan:
     every one of them was tried at every position of the text.
     """
 
-    __slots__ = ("text", "regexes", "ahead")
+    __slots__ = ("text", "regexes", "entries", "ahead")
 
-    def __init__(self, text: str, regexes: list[re.Pattern]) -> None:
+    def __init__(self, text: str, regexes: list[re.Pattern], entries: tuple[int, ...]) -> None:
         self.text = text
         self.regexes = regexes
+        self.entries = entries  # the entry each regex is
         self.ahead: list[re.Match | None] = [regex.search(text) for regex in regexes]
 
-    def next(self, pos: int) -> re.Match | None:
-        """The leftmost match that starts at `pos` or later."""
+    def next(self, pos: int) -> tuple[re.Match, int] | None:
+        """The leftmost match that starts at `pos` or later, with its entry."""
         best = None
+        chosen = 0
         ahead = self.ahead
         for k, m in enumerate(ahead):
             if m is not None and m.start() < pos:
                 m = ahead[k] = self.regexes[k].search(self.text, pos)
             if m is not None and (best is None or m.start() < best.start()):
-                best = m
-        return best
+                best, chosen = m, k
+        return (best, self.entries[chosen]) if best is not None else None
 
 
 class Matchers(dict):
