@@ -188,3 +188,26 @@ def test_a_group_file_grows_by_what_is_added_not_by_what_it_holds(tmp_path, monk
         sizes.append(next(tmp_path.rglob("g.bin")).stat().st_size)
     growth = [b - a for a, b in pairwise(sizes)]
     assert max(growth) - min(growth) < 64, sizes  # each run adds one small pattern's worth
+
+
+def test_editing_the_code_that_shapes_cached_data_rebuilds_it(tmp_path, monkeypatch):
+    """An upgrade that keeps the version number (or a development install) must not serve
+    data validated by the old code: the schema's defaults are part of what is cached."""
+    from replycoach import cache
+
+    monkeypatch.setenv("REPLYCOACH_CACHE_DIR", str(tmp_path / "cache"))
+    source, code = tmp_path / "source.yaml", tmp_path / "schema.py"
+    source.write_text("data")
+    code.write_text("DEFAULT = 1\n")
+    monkeypatch.setattr(cache, "CODE", (str(code),))
+    builds = []
+
+    def build():
+        builds.append(code.read_text())
+        return {"default": code.read_text()}, [str(source)]
+
+    assert cache.cached("test", "k", build) == cache.cached("test", "k", build) == {"default": "DEFAULT = 1\n"}
+    assert len(builds) == 1  # the second call was served from the cache
+    code.write_text("DEFAULT = 22\n")
+    assert cache.cached("test", "k", build) == {"default": "DEFAULT = 22\n"}
+    assert len(builds) == 2

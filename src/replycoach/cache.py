@@ -22,6 +22,11 @@ from pathlib import Path
 from replycoach import __version__
 
 FORMAT = 5
+# The modules whose code decides what a cached entry holds (validation, defaults, the
+# lexicon analysis): their stamps are checked with the data's own files, so editing one (a
+# development install, or an upgrade that kept the version number) rebuilds the cache.
+CODE = tuple(os.path.join(os.path.dirname(__file__), f"{name}.py")
+             for name in ("playbook_schema", "playbook", "config", "triggers", "signals"))
 
 
 def cache_dir() -> Path | None:
@@ -77,6 +82,7 @@ def _build_and_store(entry: Path, ident: str, build: Callable[[], tuple[dict, li
                      split: tuple[str, ...]) -> dict:
     data, files = build()
     try:
+        files = [*files, *CODE]
         stamps = [_stamp(p) for p in files]
         token = os.urandom(8).hex()
         core = dict(data)
