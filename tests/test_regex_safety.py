@@ -9,16 +9,20 @@ hang into a failure; these are hang guards, not speed assertions.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
 from contextlib import contextmanager
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from replycoach.document import Document
+from replycoach.document import SENTENCE_END, Document
 from replycoach.playbook import load_playbook
-from replycoach.signals import find_signals
+from replycoach.playbook_schema import ShoutingRule
+from replycoach.signals import OPAQUE, find_signals
 
 BOOK = load_playbook()
 SIZE = 50_000
@@ -123,3 +127,21 @@ def test_a_big_single_line_file_under_the_limit_is_linted(tmp_path):
     result = run_cli(str(reply), "--format", "json", timeout=600)
     assert result.returncode in (0, 1), result.stderr
     assert '"path":' in result.stdout
+
+
+# Regexes rewritten to start with one character class (so that `re` skips to it) must find
+# exactly what their plain form finds: the plain form is the specification.
+REWRITTEN = [
+    (r"[!?]*\?![!?]*|!{2,}", ShoutingRule.model_fields["punctuation"].default[0], 0),
+    (r"[.!?…]+[\"')\]]*(?=\s|$)|\n", SENTENCE_END.pattern, 0),
+    (r"https?://\S+|www\.\S+|(?<![\w.])@\w+|\b[\w.-]+\.(?:com|net|org|io|pl|bg|eu|co|uk)/\S*", OPAQUE.pattern, re.I),
+]
+
+
+@pytest.mark.parametrize("plain, rewritten, flags", REWRITTEN, ids=["punctuation", "sentence-end", "opaque"])
+@settings(max_examples=400, deadline=None)
+@given(text=st.lists(st.sampled_from(["!", "?", ".", "…", "\n", " ", "a", "B", ")", '"', "@", "x.com/", "http://",
+                                      "www.", "-", "\t"]), max_size=14).map("".join))
+def test_rewritten_regexes_find_what_their_plain_form_finds(plain, rewritten, flags, text):
+    spans = [m.span() for m in re.finditer(plain, text, flags)]
+    assert [m.span() for m in re.finditer(rewritten, text, flags)] == spans

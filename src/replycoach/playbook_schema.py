@@ -112,7 +112,10 @@ class ShoutingRule(RuleBase):
     min_letters: int = Field(default=2, ge=2)
     run: int = Field(default=2, ge=2)  # this many capitalised words in a row are shouting
     signal: str | None = None  # a single word is shouting only when this signal matches it in capitals
-    punctuation: list[str] = [r"[!?]*\?![!?]*|!{2,}"]
+    # "?!" in a run of ?s and !s (the whole run), or "!!" and more; the same as
+    # `[!?]*\?![!?]*|!{2,}`, written to start with one character class so that re skips to
+    # those characters instead of trying every position of the reply (5x faster)
+    punctuation: list[str] = [r"[!?](?:(?<=\?)![!?]*|[!?]*\?![!?]*|(?<=!)!+)"]
 
 
 class LengthRule(RuleBase):

@@ -474,7 +474,7 @@ def phone(text: str) -> bool:
 
 VALIDATORS = {"luhn": luhn, "phone": phone}
 OPAQUE = regexcache.compile(
-    r"https?://\S+|www\.\S+|(?<![\w.])@\w+|\b[\w.-]+\.(?:com|net|org|io|pl|bg|eu|co|uk)/\S*", re.I)
+    r"https?://\S+|www\.\S+|@(?<![\w.]@)\w+|\b[\w.-]+\.(?:com|net|org|io|pl|bg|eu|co|uk)/\S*", re.I)
 
 
 def opaque_spans(text: str) -> list[tuple[int, int]]:
