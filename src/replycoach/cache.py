@@ -21,7 +21,7 @@ from pathlib import Path
 
 from replycoach import __version__
 
-FORMAT = 5
+FORMAT = 6
 # The modules whose code decides what a cached entry holds (validation, defaults, the
 # lexicon analysis): their stamps are checked with the data's own files, so editing one (a
 # development install, or an upgrade that kept the version number) rebuilds the cache.
