@@ -367,3 +367,11 @@ def test_patterns_do_not_backtrack_catastrophically():
                 if time.perf_counter() - began > 0.25:
                     slow.append((signal, entry.get("pattern") or entry.get("phrase"), text[:12]))
     assert slow == []
+
+
+def test_a_word_scores_for_one_language_only():
+    """Detection counts Polish and English function words separately; a word in both lists
+    would make a mixed reply score for both."""
+    from replycoach.language import ENGLISH_WORDS, POLISH_WORDS
+
+    assert not POLISH_WORDS & ENGLISH_WORDS

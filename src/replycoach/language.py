@@ -28,7 +28,7 @@ def detect(text: str, available: list[str] | tuple[str, ...] = ("en", "pl", "bg"
     """Bulgarian when Cyrillic letters are at least half as many as Latin ones, Polish when its
     letters (x2) and function words (x3) outscore English function words (x3), else English.
 
-    One pass over the words with set lookups: word-list regexes with IGNORECASE cost ~90 us
+    Set lookups over the words, counted in C (`map`): word-list regexes with IGNORECASE cost ~90 us
     a reply, more than matching the reply's whole lexicon.
     """
     sample = text[:4000]
@@ -36,13 +36,10 @@ def detect(text: str, available: list[str] | tuple[str, ...] = ("en", "pl", "bg"
     if cyrillic and len(CYRILLIC.findall(sample)) >= len(LATIN.findall(sample)) * 0.5:
         return "bg"
     if "pl" in available:
-        polish = len(POLISH_LETTERS.findall(sample)) * 2
-        english = 0
-        for word in WORD.findall(sample.lower()):
-            if word in POLISH_WORDS:
-                polish += 3
-            elif word in ENGLISH_WORDS:
-                english += 3
+        words = WORD.findall(sample.lower())
+        # the two word sets share no word, so each word scores for one side at most
+        polish = len(POLISH_LETTERS.findall(sample)) * 2 + sum(map(POLISH_WORDS.__contains__, words)) * 3
+        english = sum(map(ENGLISH_WORDS.__contains__, words)) * 3
         if polish > english:
             return "pl"
     return "en" if "en" in available else available[0]
