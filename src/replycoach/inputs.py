@@ -77,12 +77,11 @@ def expand(paths: list[str], config_for) -> Iterator[tuple[str, Path | None, str
 def _walk(root: Path, config: Config) -> Iterator[Path]:
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+        base = Path(folder)  # once per folder: parsing the whole path again for each file cost more than the walk
         for name in sorted(files):
-            if name.startswith("."):
+            if name.startswith(".") or not name.lower().endswith(config.extensions):
                 continue
-            path = Path(folder) / name
-            if not name.lower().endswith(config.extensions):
-                continue
+            path = base / name
             if config.exclude and (_exclusion(config).match(str(path.relative_to(root))) or excluded(path, config)):
                 continue
             yield path
