@@ -87,3 +87,29 @@ def test_near_duplicates_across_the_batch_are_found_whichever_process_linted_the
     report = json.loads(two.stdout)
     flagged = [f["path"] for f in report["files"] if any(d["rule"] == "near-duplicate" for d in f["diagnostics"])]
     assert flagged == [str(tmp_path / "r0000.j2"), str(tmp_path / f"r{count - 1:04d}.j2")]
+
+
+def test_a_worker_that_dies_or_fails_loses_no_file(batch, monkeypatch):
+    """A worker killed mid-chunk (out of memory, a signal) or failing on a chunk must not
+    hang the run or drop files: the parent lints what did not come back."""
+    from replycoach import parallel
+    from replycoach.runner import LintOptions, run_lint
+
+    monkeypatch.delenv("REPLYCOACH_JOBS", raising=False)
+    root, _ = batch
+    parent, real = os.getpid(), parallel._work
+
+    def flaky(chunk):
+        if os.getpid() != parent:
+            indices = {i for i, _ in chunk}
+            if 300 in indices:
+                os._exit(9)
+            if 150 in indices:
+                raise RuntimeError("a bug that only shows in a worker")
+        return real(chunk)
+
+    monkeypatch.setattr(parallel, "_work", flaky)
+    one = run_lint([str(root)], LintOptions(jobs=1))
+    two = run_lint([str(root)], LintOptions(jobs=2))
+    assert [(r.path, r.diagnostics) for r in two.results] == [(r.path, r.diagnostics) for r in one.results]
+    assert two.problems == one.problems and len(two.results) > 300
