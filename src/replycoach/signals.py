@@ -138,6 +138,12 @@ class Matcher:
             return self._hits(self.regex.finditer(text))
         scanned = self._scanned(low) if self.rest else ()
         singles = self._singles
+        if not candidates:
+            if not scanned:
+                return []
+            if len(scanned) == 1:  # one regex: its own finditer is the leftmost-first scan
+                i = scanned[0]
+                return self._entry_hits([(m, i) for m in (singles.get(i) or self._single(i)).finditer(text)])
         rest = _Scan(text, [singles.get(i) or self._single(i) for i in scanned], scanned) if scanned else None
         matches = []  # (match, entry index)
         pos = 0
