@@ -94,7 +94,7 @@ def lint_document(
                 diagnostics.append(diagnostic)
     diagnostics.sort(key=lambda d: (d.start, -d.severity, d.code))
     checklist = {
-        name: any(hits.get(s) for s in item["signals"]) for name, item in playbook.checklist.items()
+        name: not hits.keys().isdisjoint(item["signals"]) for name, item in playbook.checklist.items()
     }
     return FileResult(doc.path, language, ctx, checklist, diagnostics)
 

@@ -495,6 +495,8 @@ def find_signals(text: str, matchers: dict[str, Matcher], definitions: dict[str,
                  opaque: list[tuple[int, int]] | None = None) -> dict[str, list[Hit]]:
     """All hits of every signal (or of those in `only`), with URL/@handle hits and suppressed hits removed.
 
+    A signal without hits has no key (rules and the checklist test presence with set operations).
+
     `only` must hold every signal that can suppress one of its signals (see
     `engine._signals_needed`), so the hits kept are those a full match would keep.
     """
