@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import threading
 
 import pytest
 
@@ -233,3 +235,33 @@ def test_an_install_without_its_playbooks_says_so_instead_of_a_traceback(tmp_pat
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert "playbooks/ folder is missing: reinstall replycoach" in done.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_is_read_to_its_end(tmp_path):
+    """A pipe reports a size of 0: the reader must not trust the size and stop early."""
+    pipe = tmp_path / "reply.txt"
+    os.mkfifo(pipe)
+    reply = "We're sorry your parcel is late, Anna. DM us your order number and I'll chase it today.\n" * 40
+    reply += "THIS IS VERY URGENT FOR US TOO!!\n"  # only the last line shouts
+
+    def write():
+        with open(pipe, "w", encoding="utf-8") as fh:
+            for line in reply.splitlines(keepends=True):
+                fh.write(line)
+                fh.flush()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    result = run_cli("lint", "--format", "json", str(pipe))
+    writer.join(timeout=30)
+    report = json.loads(result.stdout)
+    assert report["files"][0]["path"] == str(pipe) and report["summary"]["problems"] == 0
+    assert 41 in {d["line"] for d in report["files"][0]["diagnostics"]}, "the end of the pipe was not read"
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+def test_an_endless_device_is_refused_at_the_size_limit():
+    result = run_cli("lint", "/dev/zero")
+    assert result.returncode == 2
+    assert "over the" in result.stderr and "limit" in result.stderr

@@ -118,15 +118,17 @@ def read_source(path: Path | None, display: str, max_bytes: int) -> SourceText:
     try:
         if path is None:
             raw = sys.stdin.buffer.read(max_bytes + 1)
-        else:
-            with open(path, "rb") as fh:
-                size = os.fstat(fh.fileno()).st_size
-                if size > max_bytes:
+        else:  # os.open/os.read, not open(): a buffered file object costs as much as the read itself
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+            try:
+                status = os.fstat(fd)
+                if status.st_size > max_bytes:
                     raise UserError(
-                        f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit for a reply "
+                        f"file is {status.st_size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit for a reply "
                         "(raise max_file_bytes in the config if this is intended)", display)
-                # a size of 0 may be a device or /proc file: read no more than the limit
-                raw = fh.read() if size else fh.read(max_bytes + 1)
+                raw = _read_up_to(fd, max_bytes + 1, status)
+            finally:
+                os.close(fd)
     except OSError as exc:
         raise UserError(f"cannot read: {exc.strerror or exc}", display) from None
     if len(raw) > max_bytes:
@@ -150,6 +152,25 @@ def read_source(path: Path | None, display: str, max_bytes: int) -> SourceText:
     if newline == "\r\n":
         text = text.replace("\r\n", "\n")
     return SourceText(display, text, encoding, newline, bom)
+
+
+def _read_up_to(fd: int, limit: int, status: os.stat_result) -> bytes:
+    """At most `limit` bytes of an open file; a size of 0 may be a device or /proc file, so
+    the size only says how much to ask for first, and reading goes on to the end."""
+    regular = stat.S_ISREG(status.st_mode)
+    want = min(limit, status.st_size + 1) if status.st_size else min(limit, 1 << 16)
+    parts: list[bytes] = []
+    total = 0
+    while total < limit:
+        chunk = os.read(fd, min(want, limit - total))
+        if not chunk:
+            break
+        parts.append(chunk)
+        total += len(chunk)
+        if regular and len(chunk) < want:
+            break  # a short read of a regular file is its end
+        want = 1 << 20
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def units_of(source: SourceText, path: Path | None, explicit: bool = True) -> list[Unit]:
