@@ -85,11 +85,11 @@ def lint_document(
     hits = find_signals(doc.analysed, playbook.matchers(language), playbook.signals,
                         [(p.start, p.end) for p in doc.placeholders if p.style == "marker"], needed, doc.opaque)
     diagnostics: list[Diagnostic] = []
-    for rule, evaluate, assumed, gate in plan:
+    for rule, evaluate, note, gate, severity in plan:
         if gate is not None and gate.isdisjoint(hits):
             continue  # a kind that only fires on these signals' hits, and there are none
         for finding in evaluate(rule, doc, hits, ctx, playbook.settings):
-            diagnostic = _diagnostic(rule, finding, doc, ctx, selection, assumed)
+            diagnostic = _diagnostic(rule, finding, doc, selection, note, severity)
             if not doc.is_ignored(rule["name"], diagnostic.line) and not doc.is_ignored(rule["code"], diagnostic.line):
                 diagnostics.append(diagnostic)
     diagnostics.sort(key=lambda d: (d.start, -d.severity, d.code))
@@ -100,12 +100,15 @@ def lint_document(
 
 
 def _rules_for(playbook: Playbook, language: str, ctx: Context, selection: Selection) -> tuple[list, frozenset]:
-    """(rule, evaluator, assumed keys, signals it fires only on) for the rules that run on this language and context,
-    and the signals they (and the checklist) look at: only those are matched.
+    """(rule, evaluator, assumption note, signals it fires only on, severity) for the rules that
+    run on this language and context, and the signals they (and the checklist) look at: only
+    those are matched.
 
     Which rules run depends only on the language, the selection and the context values the
     rules' `when`/`unless` look at, which a batch shares across most files; so the choice is
-    made once per combination and kept on the playbook (a few entries per run).
+    made once per combination and kept on the playbook (a few entries per run). So is what
+    follows from it for each finding: the note on what was assumed (it names only those
+    values) and the severity (unless the finding grades its own).
     """
     context_keys = playbook.derived("context_keys", lambda: tuple(sorted(
         {key for rule in playbook.rules for key in (*rule["when"], *rule["unless"])})))
@@ -116,15 +119,23 @@ def _rules_for(playbook: Playbook, language: str, ctx: Context, selection: Selec
         if len(plans) > 1000:
             plans.clear()
         rules = [
-            (rule, EVALUATORS[rule["kind"]],
-             sorted(set(ctx.assumed) & (set(rule["when"]) | set(rule["unless"])) - {"language"}),
-             frozenset(FIRES_ONLY_ON[rule["kind"]](rule)) if rule["kind"] in FIRES_ONLY_ON else None)
+            (rule, EVALUATORS[rule["kind"]], _assumption_note(rule, ctx),
+             frozenset(FIRES_ONLY_ON[rule["kind"]](rule)) if rule["kind"] in FIRES_ONLY_ON else None,
+             selection.severity_of(rule, None))
             for rule in playbook.rules
             if rule["enabled"] and selection.allows(rule) and applies(rule, ctx)
             and language in playbook.rule_languages(rule)
         ]
-        plan = plans[key] = (rules, _signals_needed(playbook, [rule for rule, _, _, _ in rules]))
+        plan = plans[key] = (rules, _signals_needed(playbook, [entry[0] for entry in rules]))
     return plan
+
+
+def _assumption_note(rule: dict, ctx: Context) -> str:
+    """What a finding of `rule` says it assumed: the assumed context keys the rule depends on."""
+    assumed = sorted(set(ctx.assumed) & (set(rule["when"]) | set(rule["unless"])) - {"language"})
+    if not assumed:
+        return ""
+    return ASSUMPTION_NOTE.format(what=", ".join(f"{key}={ctx.value(key)}" for key in assumed))
 
 
 def _signals_needed(playbook: Playbook, rules: list[dict]) -> frozenset[str]:
@@ -141,20 +152,21 @@ def _signals_needed(playbook: Playbook, rules: list[dict]) -> frozenset[str]:
     return frozenset(needed)
 
 
-def _diagnostic(rule, finding, doc: Document, ctx: Context, selection: Selection, assumed) -> Diagnostic:
+def _diagnostic(rule, finding, doc: Document, selection: Selection, note: str, severity: Severity) -> Diagnostic:
     line, column = doc.position(finding.start)
     end_line, end_column = doc.position(finding.end)
     message = rule["message"]
     if finding.detail:
         message = f"{message} ({finding.detail})"
-    if assumed:
-        what = ", ".join(f"{key}={ctx.value(key)}" for key in assumed)
-        message += ASSUMPTION_NOTE.format(what=what)
+    if note:
+        message += note
     suggestion = rule["suggestion"]
     if finding.replacement is not None:
         suggestion = f"write {finding.replacement!r} instead" if finding.replacement else "delete it"
+    if finding.severity is not None:
+        severity = selection.severity_of(rule, finding.severity)
     return Diagnostic(
-        rule=rule["name"], code=rule["code"], severity=selection.severity_of(rule, finding.severity),
+        rule=rule["name"], code=rule["code"], severity=severity,
         message=message, path=doc.path, line=line, column=column, end_line=end_line, end_column=end_column,
         start=finding.start, end=finding.end, match=doc.text[finding.start : finding.end][:200],
         suggestion=suggestion, replacement=finding.replacement,

@@ -44,7 +44,7 @@ class Playbook:
 
     @property
     def languages(self) -> list[str]:
-        return sorted(lang for lang in self.lexicon if lang != "*")
+        return self.derived("languages", lambda: sorted(lang for lang in self.lexicon if lang != "*"))
 
     def rule(self, name_or_code: str) -> dict | None:
         for rule in self.rules:
