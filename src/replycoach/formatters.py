@@ -171,6 +171,7 @@ def iter_text(results: Iterable[FileResult], problems: list, checklist: bool = T
 
     `results` may be a stream, as for `iter_json`; the summary then counts `totals`."""
     finding_cells: dict[tuple, tuple] = {}  # (severity, rule, message, code) -> their cells: a batch repeats them
+    checklist_rows: dict[tuple, Line] = {}  # the checklist's items and values -> its row: a batch has a few dozen
     for result in results:
         lines: list[Line] = []
         lines.append([(result.path, "bold underline"), ("  " + _context_line(result), "dim")])
@@ -190,10 +191,15 @@ def iter_text(results: Iterable[FileResult], problems: list, checklist: bool = T
             if d.suggestion:
                 lines.append([_SUGGESTION_MARK, (d.suggestion, "green")])
         if checklist and result.checklist:
-            row: Line = [("  checklist ", "dim")]
-            for key, value in result.checklist.items():
-                row.append(("✓ " if value else "✗ ", "green" if value else "red"))
-                row.append((CHECK_LABELS.get(key, key.replace("_", " ")) + "  ", "" if value else "dim"))
+            state = tuple(result.checklist.items())
+            row = checklist_rows.get(state)
+            if row is None:
+                if len(checklist_rows) > 10_000:
+                    checklist_rows.clear()
+                row = checklist_rows[state] = [("  checklist ", "dim")]
+                for key, value in state:
+                    row.append(("✓ " if value else "✗ ", "green" if value else "red"))
+                    row.append((CHECK_LABELS.get(key, key.replace("_", " ")) + "  ", "" if value else "dim"))
             lines.append(row)
         lines.append([])
         yield from lines

@@ -7,10 +7,10 @@ pickling of playbooks). The parent lints the first chunk itself before forking, 
 warms what the workers inherit (compiled regexes, the word index) and returns the first
 results at once. A language the first files didn't need is built by each worker that
 meets one (in parallel); building every language here held up every batch, nearly all of
-them in one language, by ~40 ms before any worker started. Workers take chunks in turn (see `_Team`) and send back the findings, not
-the parsed documents; a unit that a run-level rule (near-duplicate) may judge comes back
-whole, because that rule compares documents across the run. Output order is the input
-order, whatever finishes first.
+them in one language, by ~40 ms before any worker started. Workers take chunks in turn
+(see `_Team`) and send back the findings, not the parsed documents; a unit that a
+run-level rule (near-duplicate) may judge comes back whole, because that rule compares
+documents across the run. Output order is the input order, whatever finishes first.
 
 `REPLYCOACH_JOBS` (or `LintOptions.jobs`) sets the number of processes; 1 turns this off.
 """
