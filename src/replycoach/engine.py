@@ -77,6 +77,7 @@ def lint_document(
     detected = not ctx.language
     language = ctx.language or detect(doc.body, playbook.languages)
     ctx = ctx.with_language(language, detected)
+    ctx = _shared_context(ctx)
     if language not in playbook.languages:
         return FileResult(doc.path, language, ctx, error=f"language {language!r} has no playbook lexicon "
                           f"(available: {', '.join(playbook.languages)})")
@@ -85,11 +86,11 @@ def lint_document(
     hits = find_signals(doc.analysed, playbook.matchers(language), playbook.signals,
                         [(p.start, p.end) for p in doc.placeholders if p.style == "marker"], needed, doc.opaque)
     diagnostics: list[Diagnostic] = []
-    for rule, evaluate, note, gate, severity in plan:
+    for rule, evaluate, note, gate, severity, message in plan:
         if gate is not None and gate.isdisjoint(hits):
             continue  # a kind that only fires on these signals' hits, and there are none
         for finding in evaluate(rule, doc, hits, ctx, playbook.settings):
-            diagnostic = _diagnostic(rule, finding, doc, selection, note, severity)
+            diagnostic = _diagnostic(rule, finding, doc, selection, note, message, severity)
             if not doc.is_ignored(rule["name"], diagnostic.line) and not doc.is_ignored(rule["code"], diagnostic.line):
                 diagnostics.append(diagnostic)
     diagnostics.sort(key=lambda d: (d.start, -d.severity, d.code))
@@ -99,9 +100,23 @@ def lint_document(
     return FileResult(doc.path, language, ctx, checklist, diagnostics)
 
 
+_CONTEXTS: dict[Context, Context] = {}
+
+
+def _shared_context(ctx: Context) -> Context:
+    """One object for equal contexts: a batch's files share a handful, and a result sent from
+    a worker then pickles its context once per chunk, not once per file."""
+    shared = _CONTEXTS.get(ctx)
+    if shared is None:
+        if len(_CONTEXTS) > 1000:
+            _CONTEXTS.clear()
+        shared = _CONTEXTS[ctx] = ctx
+    return shared
+
+
 def _rules_for(playbook: Playbook, language: str, ctx: Context, selection: Selection) -> tuple[list, frozenset]:
-    """(rule, evaluator, assumption note, signals it fires only on, severity) for the rules that
-    run on this language and context, and the signals they (and the checklist) look at: only
+    """(rule, evaluator, assumption note, signals it fires only on, severity, message with the
+    note) for the rules that run on this language and context, and the signals they (and the checklist) look at: only
     those are matched.
 
     Which rules run depends only on the language, the selection and the context values the
@@ -119,10 +134,11 @@ def _rules_for(playbook: Playbook, language: str, ctx: Context, selection: Selec
         if len(plans) > 1000:
             plans.clear()
         rules = [
-            (rule, EVALUATORS[rule["kind"]], _assumption_note(rule, ctx),
+            (rule, EVALUATORS[rule["kind"]], note,
              frozenset(FIRES_ONLY_ON[rule["kind"]](rule)) if rule["kind"] in FIRES_ONLY_ON else None,
-             selection.severity_of(rule, None))
+             selection.severity_of(rule, None), rule["message"] + note)
             for rule in playbook.rules
+            for note in (_assumption_note(rule, ctx),)
             if rule["enabled"] and selection.allows(rule) and applies(rule, ctx)
             and language in playbook.rule_languages(rule)
         ]
@@ -152,14 +168,12 @@ def _signals_needed(playbook: Playbook, rules: list[dict]) -> frozenset[str]:
     return frozenset(needed)
 
 
-def _diagnostic(rule, finding, doc: Document, selection: Selection, note: str, severity: Severity) -> Diagnostic:
+def _diagnostic(rule, finding, doc: Document, selection: Selection, note: str, note_message: str,
+                severity: Severity) -> Diagnostic:
     line, column = doc.position(finding.start)
     end_line, end_column = doc.position(finding.end)
-    message = rule["message"]
-    if finding.detail:
-        message = f"{message} ({finding.detail})"
-    if note:
-        message += note
+    # without a detail, the plan's one string: equal messages are one object (pickled once per chunk)
+    message = f"{rule['message']} ({finding.detail}){note}" if finding.detail else note_message
     suggestion = rule["suggestion"]
     if finding.replacement is not None:
         suggestion = f"write {finding.replacement!r} instead" if finding.replacement else "delete it"
