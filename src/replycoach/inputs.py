@@ -113,7 +113,7 @@ def _exclusion(config: Config) -> re.Pattern:
     return matcher
 
 
-def read_source(path: Path | None, display: str, max_bytes: int) -> SourceText:
+def read_source(path: Path | str | None, display: str, max_bytes: int) -> SourceText:
     """Read a reply as text, refusing what is not a reply: binary, huge, not UTF-8, empty."""
     try:
         if path is None:
@@ -173,9 +173,9 @@ def _read_up_to(fd: int, limit: int, status: os.stat_result) -> bytes:
     return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
-def units_of(source: SourceText, path: Path | None, explicit: bool = True) -> list[Unit]:
+def units_of(source: SourceText, path: Path | str | None, explicit: bool = True) -> list[Unit]:
     """Split a source into replies: collections into their responses, templates marked as such."""
-    name = (path.name if path else "").lower()
+    name = os.path.basename(path).lower() if path else ""
     if name.endswith(COLLECTION_SUFFIXES):
         from replycoach.canned import read_collection
 

@@ -203,7 +203,7 @@ def _work(chunk: list) -> list:
     out = []
     for i, (display, path, explicit) in chunk:
         sources: dict | None = {} if want_sources else None
-        items = [_pack(item) for item in linter.lint_path(display, Path(path), explicit, sources)]
+        items = [_pack(item) for item in linter.lint_path(display, path, explicit, sources)]  # a str: no Path to build
         out.append((i, (items, sources.get(display) if sources else None)))
     _save_caches()
     return out

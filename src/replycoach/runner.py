@@ -6,6 +6,7 @@ from what comes back.
 
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
@@ -132,7 +133,7 @@ class Linter:
             result.path = f"{unit.path}#{unit.label}"
         return Linted(unit, doc, result, playbook, selection)
 
-    def lint_path(self, display: str, path: Path | None, explicit: bool = True,
+    def lint_path(self, display: str, path: Path | str | None, explicit: bool = True,
                   sources: dict[str, SourceText] | None = None) -> Iterator[Linted | Problem]:
         try:
             config = self.configs.for_path(path)
@@ -140,7 +141,7 @@ class Linter:
             source = read_source(path, display, config.max_file_bytes)
             units = units_of(source, path)
         except NotACollection as exc:
-            if explicit and (path is None or path.name not in NOT_RESPONSES):
+            if explicit and (path is None or os.path.basename(path) not in NOT_RESPONSES):
                 yield Problem(exc.where or display, exc.message)
             return
         except UserError as exc:
