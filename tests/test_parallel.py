@@ -89,9 +89,10 @@ def test_near_duplicates_across_the_batch_are_found_whichever_process_linted_the
     assert flagged == [str(tmp_path / "r0000.j2"), str(tmp_path / f"r{count - 1:04d}.j2")]
 
 
-def test_a_worker_that_dies_or_fails_loses_no_file(batch, monkeypatch):
-    """A worker killed mid-chunk (out of memory, a signal) or failing on a chunk must not
-    hang the run or drop files: the parent lints what did not come back."""
+def test_a_worker_that_dies_or_fails_loses_no_file(batch, monkeypatch, capfd):
+    """A worker killed mid-chunk (out of memory, a signal), failing on a chunk or unable to
+    send its results must not hang the run or drop files: the parent lints what did not
+    come back, and no worker prints a traceback."""
     from replycoach import parallel
     from replycoach.runner import LintOptions, run_lint
 
@@ -106,10 +107,13 @@ def test_a_worker_that_dies_or_fails_loses_no_file(batch, monkeypatch):
                 os._exit(9)
             if 150 in indices:
                 raise RuntimeError("a bug that only shows in a worker")
+            if 200 in indices:
+                return [(i, lambda: None) for i in indices]  # results that won't pickle
         return real(chunk)
 
     monkeypatch.setattr(parallel, "_work", flaky)
     one = run_lint([str(root)], LintOptions(jobs=1))
     two = run_lint([str(root)], LintOptions(jobs=2))
+    assert "Traceback" not in capfd.readouterr().err
     assert [(r.path, r.diagnostics) for r in two.results] == [(r.path, r.diagnostics) for r in one.results]
     assert two.problems == one.problems and len(two.results) > 300

@@ -116,8 +116,8 @@ def _shared_context(ctx: Context) -> Context:
 
 def _rules_for(playbook: Playbook, language: str, ctx: Context, selection: Selection) -> tuple[list, frozenset]:
     """(rule, evaluator, assumption note, signals it fires only on, severity, message with the
-    note) for the rules that run on this language and context, and the signals they (and the checklist) look at: only
-    those are matched.
+    note) for the rules that run on this language and context, and the signals they (and
+    the checklist) look at: only those are matched.
 
     Which rules run depends only on the language, the selection and the context values the
     rules' `when`/`unless` look at, which a batch shares across most files; so the choice is

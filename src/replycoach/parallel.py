@@ -175,6 +175,8 @@ def _serve(chunks: list[list], counter, writer) -> None:
             writer.send((k, packed))
         except OSError:  # the parent has stopped reading (its output was closed): stop quietly
             return
+        except Exception:  # results that won't pickle (nothing was written): the parent lints the chunk
+            writer.send((k, None))
     writer.close()
 
 
