@@ -30,11 +30,14 @@ def print_lines(lines: Iterable[Line], stream: TextIO | None = None) -> None:
         batch: list[str] = []
         text_of = itemgetter(0)
         for line in lines:
-            batch.append("".join(map(text_of, line)).rstrip() + "\n")
+            batch.append("".join(map(text_of, line)).rstrip())
             if len(batch) >= 512:
-                stream.write("".join(batch))
+                batch.append("")  # the last line's newline
+                stream.write("\n".join(batch))
                 batch.clear()
-        stream.write("".join(batch))
+        if batch:
+            batch.append("")
+            stream.write("\n".join(batch))
         stream.flush()
         return
     from rich.console import Console

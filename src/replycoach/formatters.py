@@ -172,9 +172,18 @@ def iter_text(results: Iterable[FileResult], problems: list, checklist: bool = T
     `results` may be a stream, as for `iter_json`; the summary then counts `totals`."""
     finding_cells: dict[tuple, tuple] = {}  # (severity, rule, message, code) -> their cells: a batch repeats them
     checklist_rows: dict[tuple, Line] = {}  # the checklist's items and values -> its row: a batch has a few dozen
+    context_cells: dict[tuple, tuple] = {}  # (id of a context, language) -> (the context, its cell)
+    position_cells: dict[tuple, tuple] = {}  # (line, column) -> its cell: most findings are on a few
     for result in results:
         lines: list[Line] = []
-        lines.append([(result.path, "bold underline"), ("  " + _context_line(result), "dim")])
+        # results share context objects (a worker's chunk pickles equal ones once): word each once
+        known = context_cells.get((id(result.context), result.language))
+        if known is None or known[0] is not result.context:
+            if len(context_cells) > 10_000:
+                context_cells.clear()
+            known = context_cells[(id(result.context), result.language)] = (
+                result.context, ("  " + _context_line(result), "dim"))
+        lines.append([(result.path, "bold underline"), known[1]])
         for d in result.diagnostics:
             key = (d.severity, d.rule, d.message, d.code)
             cells = finding_cells.get(key)
@@ -183,7 +192,12 @@ def iter_text(results: Iterable[FileResult], problems: list, checklist: bool = T
                     finding_cells.clear()
                 cells = finding_cells[key] = (
                     _SEVERITY_CELLS[d.severity], (d.rule.ljust(27), "bold"), (d.message, ""), (f"  [{d.code}]", "dim"))
-            lines.append([(f"  {d.line}:{d.column}".ljust(10), "dim"), *cells])
+            where = position_cells.get((d.line, d.column))
+            if where is None:
+                if len(position_cells) > 10_000:
+                    position_cells.clear()
+                where = position_cells[(d.line, d.column)] = (f"  {d.line}:{d.column}".ljust(10), "dim")
+            lines.append([where, *cells])
             if d.match:
                 excerpt = d.match.replace("\n", "⏎")
                 excerpt = excerpt if len(excerpt) <= 90 else excerpt[:87] + "..."
