@@ -18,13 +18,14 @@ from replycoach.signals import find_signals, opaque_spans
 class Selection:
     """Which rules run and how severe they are, from config and flags (names or codes)."""
 
-    __slots__ = ("select", "ignore", "severity")
+    __slots__ = ("select", "ignore", "severity", "_key")
 
     def __init__(self, select: frozenset[str] = frozenset(), ignore: frozenset[str] = frozenset(),
                  severity: dict[str, str] | None = None) -> None:
         self.select = select
         self.ignore = ignore
         self.severity = severity or {}
+        self._key: tuple | None = None
 
     def allows(self, rule: dict) -> bool:
         keys = {rule["name"], rule["code"], rule.get("family", "")}
@@ -34,7 +35,9 @@ class Selection:
 
     def key(self) -> tuple:
         """A hashable stand-in for this selection (its severity map is a dict)."""
-        return self.select, self.ignore, tuple(sorted(self.severity.items()))
+        if self._key is None:
+            self._key = (self.select, self.ignore, tuple(sorted(self.severity.items())))
+        return self._key
 
     def severity_of(self, rule: dict, graded: str | None) -> Severity:
         chosen = self.severity.get(rule["name"]) or self.severity.get(rule["code"])
@@ -125,6 +128,11 @@ def _rules_for(playbook: Playbook, language: str, ctx: Context, selection: Selec
     follows from it for each finding: the note on what was assumed (it names only those
     values) and the severity (unless the finding grades its own).
     """
+    # the last few (context, selection) pairs, by identity: a batch's files share both objects
+    recent = playbook.derived("recent_plans", dict)
+    seen = recent.get((id(ctx), id(selection), language))
+    if seen is not None and seen[0] is ctx and seen[1] is selection:
+        return seen[2]
     context_keys = playbook.derived("context_keys", lambda: tuple(sorted(
         {key for rule in playbook.rules for key in (*rule["when"], *rule["unless"])})))
     key = (language, selection.key(), ctx.assumed, tuple(ctx.value(k) for k in context_keys))
@@ -143,6 +151,9 @@ def _rules_for(playbook: Playbook, language: str, ctx: Context, selection: Selec
             and language in playbook.rule_languages(rule)
         ]
         plan = plans[key] = (rules, _signals_needed(playbook, [entry[0] for entry in rules]))
+    if len(recent) > 100:
+        recent.clear()
+    recent[(id(ctx), id(selection), language)] = (ctx, selection, plan)
     return plan
 
 

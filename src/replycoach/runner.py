@@ -104,6 +104,7 @@ class Linter:
         self.options = options
         self.configs = ConfigFinder(options.config)
         self._playbooks: dict[tuple[str, ...], Playbook] = {}
+        self._selections: dict[int, tuple[Config, Selection]] = {}
 
     def playbook_for(self, config: Config) -> Playbook:
         specs = tuple(self.options.playbooks) or tuple(config.playbook_specs())
@@ -117,11 +118,18 @@ class Linter:
         return self._playbooks[key]
 
     def selection_for(self, config: Config) -> Selection:
-        return Selection(
+        """One Selection per config (configs are shared per folder): the engine keys its rule
+        plans by the selection, and recognises the same one at once."""
+        known = self._selections.get(id(config))
+        if known is not None and known[0] is config:
+            return known[1]
+        selection = Selection(
             select=self.options.select or config.select,
             ignore=self.options.ignore | config.ignore,
             severity=config.severity,
         )
+        self._selections[id(config)] = (config, selection)
+        return selection
 
     def lint_unit(self, unit: Unit, config: Config, playbook: Playbook) -> Linted:
         doc = Document.parse(unit.text, unit.path, unit.line_offset, unit.front_matter)
