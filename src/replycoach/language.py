@@ -7,6 +7,8 @@ words mean Polish, and everything else is English.
 
 from __future__ import annotations
 
+import re
+
 from replycoach import regexcache
 
 CYRILLIC = regexcache.compile(r"[\u0400-\u04FF]")
@@ -22,6 +24,8 @@ ENGLISH_WORDS = frozenset({
     "the", "and", "you", "your", "we", "our", "to", "is", "are", "for", "this", "with", "please", "sorry", "thanks",
 })
 WORD = regexcache.compile(r"\w+")
+# on ASCII text \w is [A-Za-z0-9_] either way; re's ASCII tables are ~25% faster than Unicode's
+WORD_ASCII = regexcache.compile(r"\w+", re.ASCII)
 
 
 def detect(text: str, available: list[str] | tuple[str, ...] = ("en", "pl", "bg")) -> str:
@@ -36,7 +40,8 @@ def detect(text: str, available: list[str] | tuple[str, ...] = ("en", "pl", "bg"
     if cyrillic and len(CYRILLIC.findall(sample)) >= len(LATIN.findall(sample)) * 0.5:
         return "bg"
     if "pl" in available:
-        words = WORD.findall(sample.lower())
+        low = sample.lower()
+        words = (WORD_ASCII if low.isascii() else WORD).findall(low)
         # the two word sets share no word, so each word scores for one side at most
         polish = len(POLISH_LETTERS.findall(sample)) * 2 + sum(map(POLISH_WORDS.__contains__, words)) * 3
         english = sum(map(ENGLISH_WORDS.__contains__, words)) * 3

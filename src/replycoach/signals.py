@@ -19,6 +19,7 @@ WORD_EDGE_RIGHT = r"(?!\w)"
 _SPACE = regexcache.compile(r"\s+")
 _APOSTROPHE = regexcache.compile("['’]")
 WORD = regexcache.compile(r"\w+")
+WORD_ASCII = regexcache.compile(r"\w+", re.ASCII)  # the same words on ASCII text, from faster tables
 
 
 class Hit(NamedTuple):
@@ -274,7 +275,7 @@ class Matchers(dict):
         if not self.table:
             return found, low
         words = self._words
-        for m in WORD.finditer(low):
+        for m in (WORD_ASCII if low.isascii() else WORD).finditer(low):
             word = m.group()
             selected = words.get(word)
             if selected is None:
