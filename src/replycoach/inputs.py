@@ -48,8 +48,11 @@ class Unit:
         self.span_map = span_map  # canned.SpanMap: text offsets -> file offsets (collections)
 
 
-def expand(paths: list[str], config_for) -> Iterator[tuple[str, Path | None, str | None, bool]]:
-    """Yield (display path, path or None for stdin, problem, named explicitly) per input."""
+def expand(paths: list[str], config_for) -> Iterator[tuple[str, Path | str | None, str | None, bool]]:
+    """Yield (display path, path or None for stdin, problem, named explicitly) per input.
+
+    A file found in a folder comes as a string (its display path), one named on the command
+    line as a Path: a batch of a folder builds no Path per file."""
     for raw in paths:
         if raw == "-":
             yield "<stdin>", None, None, True
@@ -64,7 +67,7 @@ def expand(paths: list[str], config_for) -> Iterator[tuple[str, Path | None, str
             config = config_for(path / "_")
             for file in _walk(path, config):
                 found = True
-                yield str(file), file, None, False
+                yield file, file, None, False
             if not found:
                 yield raw, None, f"no reply files here (looked for {', '.join(config.extensions)})", True
         elif mode is not None:
@@ -74,16 +77,19 @@ def expand(paths: list[str], config_for) -> Iterator[tuple[str, Path | None, str
             yield raw, None, "no such file or directory", True
 
 
-def _walk(root: Path, config: Config) -> Iterator[Path]:
+def _walk(root: Path, config: Config) -> Iterator[str]:
+    """The reply files under `root`, spelled as `str(Path)` would spell them."""
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
-        base = Path(folder)  # once per folder: parsing the whole path again for each file cost more than the walk
+        base = str(Path(folder))  # once per folder (Path drops "./" and trailing slashes)
         for name in sorted(files):
             if name.startswith(".") or not name.lower().endswith(config.extensions):
                 continue
-            path = base / name
-            if config.exclude and (_exclusion(config).match(str(path.relative_to(root))) or excluded(path, config)):
-                continue
+            path = name if base == "." else os.path.join(base, name)
+            if config.exclude:
+                found = Path(path)
+                if _exclusion(config).match(str(found.relative_to(root))) or excluded(found, config):
+                    continue
             yield path
 
 
