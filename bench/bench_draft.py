@@ -6,13 +6,12 @@
 
 Each run is a fresh process of the installed `replycoach` script, as an agent's shell
 would start it, with stdout and stderr captured (so terminal rendering is not timed).
-The baseline is measured in the same
-session, interleaved with the draft runs, so a busy machine slows both alike; the ratio
-is the number to compare across machines, the median the one to hold against the
-issue's target (issue 3: under half a second; issue 6: under 0.3 s). `replycoach lint` of
-one short reply is timed alongside for reference; a draft pays on top for pydantic (the
-case is validated), Jinja (the templates) and yaml (a YAML case), which lint does not import.
-The playbook cache is warmed first: every run after
+The baseline is measured in the same session, interleaved with the draft runs, so a busy
+machine slows both alike; the ratio is the number to compare across machines, the median
+the one to hold against the issue's target (issue 3: under half a second; issue 6: under
+0.3 s). `replycoach lint` of one short reply is timed alongside for reference; a draft
+pays on top for pydantic (the case is validated), Jinja (the templates) and yaml (a YAML
+case), which lint does not import. The playbook cache is warmed first: every run after
 the first one on a machine sees a warm cache, and `--cold` measures without it.
 """
 
@@ -20,14 +19,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
-import sysconfig
 import tempfile
 import time
 from pathlib import Path
+
+from bench_lint import replycoach_script  # the same script bench_lint times (this folder is on sys.path)
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CASE = REPO / "examples" / "cases" / "en" / "complaint.yaml"
@@ -63,17 +62,6 @@ def measure(case: Path, runs: int, env: dict) -> tuple[list[float], list[float],
         drafts.append(timed(draft, env))
         lints.append(timed(lint, env))
     return drafts, bases, lints
-
-
-def replycoach_script() -> str:
-    """The installed console script (next to this Python, else on PATH)."""
-    script = Path(sysconfig.get_path("scripts")) / "replycoach"
-    if script.is_file():
-        return str(script)
-    found = shutil.which("replycoach")
-    if not found:
-        sys.exit("replycoach is not installed: pip install -e . (see README)")
-    return found
 
 
 def main() -> None:
