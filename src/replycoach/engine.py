@@ -9,7 +9,7 @@ from __future__ import annotations
 from replycoach.context import Context, resolve
 from replycoach.diagnostic import Diagnostic, Severity
 from replycoach.document import Document
-from replycoach.kinds import EVALUATORS, FIRES_ONLY_ON
+from replycoach.kinds import EVALUATORS, FIRES_ONLY_ON, any_found
 from replycoach.language import detect
 from replycoach.playbook import Playbook, referenced_signals
 from replycoach.signals import find_signals, opaque_spans
@@ -98,7 +98,7 @@ def lint_document(
                 diagnostics.append(diagnostic)
     diagnostics.sort(key=lambda d: (d.start, -d.severity, d.code))
     checklist = {
-        name: not hits.keys().isdisjoint(item["signals"]) for name, item in playbook.checklist.items()
+        name: any_found(hits, item["signals"]) for name, item in playbook.checklist.items()
     }
     return FileResult(doc.path, language, ctx, checklist, diagnostics)
 

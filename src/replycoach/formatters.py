@@ -13,6 +13,7 @@ from json.encoder import encode_basestring as _encode_str
 from pathlib import Path
 
 from replycoach import __version__
+from replycoach.context import Context
 from replycoach.diagnostic import Severity
 from replycoach.engine import FileResult
 
@@ -141,11 +142,10 @@ def _indented(obj, indent: str, out: list) -> list:
 
 
 
-def _context_line(result: FileResult) -> str:
-    ctx = result.context
+def _context_line(ctx: Context | None, language: str | None) -> str:
     if ctx is None:
         return ""
-    parts = [result.language or "?", ctx.channel or "any channel", ctx.visibility, ctx.kind, f"{ctx.stage} reply"]
+    parts = [language or "?", ctx.channel or "any channel", ctx.visibility, ctx.kind, f"{ctx.stage} reply"]
     if ctx.fault != "unknown":
         parts.append(f"fault: {ctx.fault}")
     if ctx.template:
@@ -154,6 +154,28 @@ def _context_line(result: FileResult) -> str:
     if ctx.assumed:
         text += f"  (assumed: {', '.join(ctx.assumed)})"
     return text
+
+
+class _Made(dict):
+    """Values made on first use of a key, by `make(key)`; all forgotten past 10,000 keys."""
+
+    def __init__(self, make) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key):
+        if len(self) > 10_000:
+            self.clear()
+        value = self[key] = self.make(key)
+        return value
+
+
+def _checklist_row(state: tuple) -> Line:
+    row: Line = [("  checklist ", "dim")]
+    for key, value in state:
+        row.append(("✓ " if value else "✗ ", "green" if value else "red"))
+        row.append((CHECK_LABELS.get(key, key.replace("_", " ")) + "  ", "" if value else "dim"))
+    return row
 
 
 def format_text(results: list[FileResult], problems: list, checklist: bool = True) -> list[Line]:
@@ -170,34 +192,16 @@ def iter_text(results: Iterable[FileResult], problems: list, checklist: bool = T
     """The text report line by line, so a big batch is printed as it is rendered.
 
     `results` may be a stream, as for `iter_json`; the summary then counts `totals`."""
-    finding_cells: dict[tuple, tuple] = {}  # (severity, rule, message, code) -> their cells: a batch repeats them
-    checklist_rows: dict[tuple, Line] = {}  # the checklist's items and values -> its row: a batch has a few dozen
-    context_cells: dict[tuple, tuple] = {}  # (id of a context, language) -> (the context, its cell)
-    position_cells: dict[tuple, tuple] = {}  # (line, column) -> its cell: most findings are on a few
+    # a batch repeats these cells and rows: each is made once per key
+    finding_cells = _Made(lambda key: (_SEVERITY_CELLS[key[0]], (key[1].ljust(27), "bold"), (key[2], ""),
+                                       (f"  [{key[3]}]", "dim")))  # (severity, rule, message, code)
+    position_cells = _Made(lambda key: (f"  {key[0]}:{key[1]}".ljust(10), "dim"))  # (line, column)
+    context_cells = _Made(lambda key: ("  " + _context_line(key[0], key[1]), "dim"))  # (context, language)
+    checklist_rows = _Made(_checklist_row)  # the checklist's (item, value) pairs
     for result in results:
-        lines: list[Line] = []
-        # results share context objects (a worker's chunk pickles equal ones once): word each once
-        known = context_cells.get((id(result.context), result.language))
-        if known is None or known[0] is not result.context:
-            if len(context_cells) > 10_000:
-                context_cells.clear()
-            known = context_cells[(id(result.context), result.language)] = (
-                result.context, ("  " + _context_line(result), "dim"))
-        lines.append([(result.path, "bold underline"), known[1]])
+        lines: list[Line] = [[(result.path, "bold underline"), context_cells[result.context, result.language]]]
         for d in result.diagnostics:
-            key = (d.severity, d.rule, d.message, d.code)
-            cells = finding_cells.get(key)
-            if cells is None:
-                if len(finding_cells) > 10_000:
-                    finding_cells.clear()
-                cells = finding_cells[key] = (
-                    _SEVERITY_CELLS[d.severity], (d.rule.ljust(27), "bold"), (d.message, ""), (f"  [{d.code}]", "dim"))
-            where = position_cells.get((d.line, d.column))
-            if where is None:
-                if len(position_cells) > 10_000:
-                    position_cells.clear()
-                where = position_cells[(d.line, d.column)] = (f"  {d.line}:{d.column}".ljust(10), "dim")
-            lines.append([where, *cells])
+            lines.append([position_cells[d.line, d.column], *finding_cells[d.severity, d.rule, d.message, d.code]])
             if d.match:
                 excerpt = d.match.replace("\n", "⏎")
                 excerpt = excerpt if len(excerpt) <= 90 else excerpt[:87] + "..."
@@ -205,16 +209,7 @@ def iter_text(results: Iterable[FileResult], problems: list, checklist: bool = T
             if d.suggestion:
                 lines.append([_SUGGESTION_MARK, (d.suggestion, "green")])
         if checklist and result.checklist:
-            state = tuple(result.checklist.items())
-            row = checklist_rows.get(state)
-            if row is None:
-                if len(checklist_rows) > 10_000:
-                    checklist_rows.clear()
-                row = checklist_rows[state] = [("  checklist ", "dim")]
-                for key, value in state:
-                    row.append(("✓ " if value else "✗ ", "green" if value else "red"))
-                    row.append((CHECK_LABELS.get(key, key.replace("_", " ")) + "  ", "" if value else "dim"))
-            lines.append(row)
+            lines.append(checklist_rows[tuple(result.checklist.items())])
         lines.append([])
         yield from lines
     for problem in problems:
