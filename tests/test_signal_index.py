@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from replycoach.playbook import load_playbook
-from replycoach.signals import Matchers, compile_lexicon, find_signals
-from replycoach.triggers import PREFIX, entry_keys, entry_needs, fold
+from replycoach.signals import Matchers, compile_lexicon, entry_regex, find_signals
+from replycoach.triggers import PREFIX, entry_gate, entry_keys, entry_needs, fold
 
 BOOK = load_playbook()
 LANGUAGES = BOOK.languages
@@ -121,6 +121,47 @@ def test_needs_are_what_every_match_must_contain():
     assert set(entry_needs(r"(?:^|\s)[-~^]\s?[A-Z]")) == {"-", "~", "^"}
     assert set(entry_needs(r"(?:^|\s)[-~^](?:Team|Support)")) == {"team", "support"}  # the longer need wins
     assert entry_needs(r"\w+") is None
+
+
+def test_a_gate_is_the_entrys_literal_with_the_classes_around_it():
+    email = r"(?:(?<![\w.+-])(?=[\w.+-]+@)(?!(?:support|help)@)[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
+    gate = re.compile(entry_gate(email), re.I | re.M)
+    assert gate.search("write to anna.k@example.com today")
+    assert not gate.search("@AskAmex hi @anna, we're on it")  # handles only: the scan is skipped
+    assert entry_gate(r"@(?<![\w.]@)\w{2,}") is None  # starts with its literal: re skips to it already
+    assert entry_gate(r"(?a:\w+@\w)") is None  # ASCII classes are narrower than the gate's
+    assert entry_gate(r"\w+") is None
+
+
+def _gated_entries():
+    found = []
+    for lang in LANGUAGES:
+        for name, matcher in BOOK.matchers(lang).items():
+            for i, _, gate in matcher.needs:
+                if gate is not None:
+                    found.append((name, entry_regex(matcher.entries[i]), gate))
+    return sorted(set(found))
+
+
+GATED = _gated_entries()
+
+
+def test_the_built_in_playbooks_have_gated_entries():
+    assert any(name == "email-address" for name, _, _ in GATED)
+
+
+@pytest.mark.parametrize(("name", "source", "gate"), GATED, ids=[g[0] for g in GATED])
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_a_gate_matches_every_text_its_entry_matches_in(name, source, gate, data):
+    """The gate may only skip texts the entry cannot match in: texts drawn to hold a match
+    of the entry (anywhere in them, any characters around it) must all pass the gate."""
+    entry = re.compile(source, re.I | re.M)
+    text = data.draw(st.from_regex(entry))
+    if data.draw(st.booleans()):
+        text = text.upper()
+    if entry.search(text):
+        assert re.search(gate, text, re.I | re.M), (name, text)
 
 
 def test_fold_keeps_length_and_equates_what_ignorecase_equates():

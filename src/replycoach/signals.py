@@ -42,7 +42,7 @@ class Matcher:
     """
 
     __slots__ = ("signal", "entries", "validators", "match_opaque", "regex_group", "analysis", "by_key", "rest",
-                 "needs", "scan_all", "rank", "_regexes", "_singles", "_orders")
+                 "needs", "scan_all", "rank", "_regexes", "_singles", "_orders", "_gates")
 
     def __init__(self, signal: str, entries: list[dict], validators: dict[str, str], match_opaque: bool,
                  regex_group: str = "lexicon", analysis: list | None = None) -> None:
@@ -58,31 +58,44 @@ class Matcher:
         self._regexes: dict = {}
         self._singles: dict = {}
         self._orders: dict = {}
-        self.scan_all = any(keys is False for keys, _ in self.analysis)
+        self.scan_all = any(keys is False for keys, *_ in self.analysis)
         by_key: dict[str, list[int]] = {}
-        for i, (keys, _) in enumerate(self.analysis):
+        for i, (keys, *_) in enumerate(self.analysis):
             for key in keys or ():
                 by_key.setdefault(key, []).append(i)
         self.by_key = {k: tuple(v) for k, v in by_key.items()}
         # in `rank` order, so that `_Scan` breaks a tie as the signal's alternation would
-        self.rest = tuple(sorted((i for i, (keys, _) in enumerate(self.analysis) if keys is None),
+        self.rest = tuple(sorted((i for i, (keys, *_) in enumerate(self.analysis) if keys is None),
                                  key=self.rank.__getitem__))
-        self.needs = tuple((i, tuple(self.analysis[i][1]) if self.analysis[i][1] else None) for i in self.rest)
+        # per scanned entry: (index, strings one of which a text must contain, its gate's source)
+        self.needs = tuple((i, tuple(self.analysis[i][1]) if self.analysis[i][1] else None,
+                            self.analysis[i][2] if len(self.analysis[i]) > 2 else None) for i in self.rest)
+        self._gates: dict[int, re.Pattern] = {}
 
-    def _scanned(self, low: str | None) -> tuple[int, ...]:
-        """The scanned-for entries that can occur in a text (folded: `low`) at all."""
+    def _scanned(self, text: str, low: str | None) -> tuple[int, ...]:
+        """The scanned-for entries that can occur in a text (folded: `low`) at all.
+
+        An entry needs one of its strings in the text, and then its gate (`triggers.entry_gate`)
+        to match: an "@" is in every tweet, an "@" after a word character (an address) is not.
+        """
         if low is None:
             return self.rest
         kept = []
-        for i, needs in self.needs:
-            if needs is None:
-                kept.append(i)
+        for i, needs, gate in self.needs:
+            if needs is not None:
+                for need in needs:
+                    if (need in low) if need != triggers.DIGIT else _DIGIT.search(low) is not None:
+                        break
+                else:
+                    continue
+            if gate is not None and (self._gates.get(i) or self._gate(i, gate)).search(text) is None:
                 continue
-            for need in needs:
-                if (need in low) if need != triggers.DIGIT else _DIGIT.search(low) is not None:
-                    kept.append(i)
-                    break
+            kept.append(i)
         return tuple(kept)
+
+    def _gate(self, i: int, source: str) -> re.Pattern:
+        regex = self._gates[i] = regexcache.compile(source, re.I | re.M, self.regex_group)
+        return regex
 
     @property
     def regex(self) -> re.Pattern:
@@ -137,7 +150,7 @@ class Matcher:
         """
         if self.scan_all or candidates is None:
             return self._hits(self.regex.finditer(text))
-        scanned = self._scanned(low) if self.rest else ()
+        scanned = self._scanned(text, low) if self.rest else ()
         singles = self._singles
         if not candidates:
             if not scanned:
@@ -355,7 +368,7 @@ def entry_analysis(entry: dict) -> list:
         core = first[:-1] if stem else first
         run = _WORD_RUN.match(core).group()
         key = triggers.fold(run) + (triggers.PREFIX if stem and run == core else "")
-        return [[key], None]
+        return [[key], None, None]
     return triggers.analyse(entry_regex(entry))
 
 
