@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from replycoach.document import SENTENCE_END, Document
 from replycoach.playbook import load_playbook
 from replycoach.playbook_schema import ShoutingRule
-from replycoach.signals import OPAQUE, find_signals
+from replycoach.signals import OPAQUE, find_signals, opaque_spans
 
 BOOK = load_playbook()
 SIZE = 50_000
@@ -145,3 +145,14 @@ REWRITTEN = [
 def test_rewritten_regexes_find_what_their_plain_form_finds(plain, rewritten, flags, text):
     spans = [m.span() for m in re.finditer(plain, text, flags)]
     assert [m.span() for m in re.finditer(rewritten, text, flags)] == spans
+
+
+@settings(max_examples=600, deadline=None)
+@given(text=st.lists(st.sampled_from(["@", "@a", "a@b", "x.com/", "t.co/x", ".co/", ".CO/", "uK/", ".uk/", "/", ".", "-",
+                                      "http://", "HTTPS://", "httpſ://", "www.", "WWW.", "Www.", "ab", "_1", "é", " ",
+                                      "\n", ":"]), max_size=12).map("".join))
+def test_url_and_handle_spans_are_those_of_the_plain_regex(text):
+    """`opaque_spans` runs OPAQUE in parts that re can skip through; it must find what
+    OPAQUE's own scan finds, in every order and overlap of links, domains and handles."""
+    expected = [m.span() for m in OPAQUE.finditer(text)] if ("/" in text or "@" in text or "www" in text) else []
+    assert opaque_spans(text) == expected
