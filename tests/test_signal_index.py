@@ -137,7 +137,7 @@ def _gated_entries():
     found = []
     for lang in LANGUAGES:
         for name, matcher in BOOK.matchers(lang).items():
-            for i, _, gate in matcher.needs:
+            for i, _, _, gate in matcher.needs:
                 if gate is not None:
                     found.append((name, entry_regex(matcher.entries[i]), gate))
     return sorted(set(found))

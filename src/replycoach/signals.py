@@ -67,9 +67,12 @@ class Matcher:
         # in `rank` order, so that `_Scan` breaks a tie as the signal's alternation would
         self.rest = tuple(sorted((i for i, (keys, *_) in enumerate(self.analysis) if keys is None),
                                  key=self.rank.__getitem__))
-        # per scanned entry: (index, strings one of which a text must contain, its gate's source)
-        self.needs = tuple((i, tuple(self.analysis[i][1]) if self.analysis[i][1] else None,
-                            self.analysis[i][2] if len(self.analysis[i]) > 2 else None) for i in self.rest)
+        # per scanned entry: (index, strings one of which a text must contain (or a digit, when
+        # the third item says so), its gate's source); None and False for no such need
+        self.needs = tuple(
+            (i, tuple(n for n in needs if n != triggers.DIGIT) or None if needs else None,
+             bool(needs) and triggers.DIGIT in needs, self.analysis[i][2] if len(self.analysis[i]) > 2 else None)
+            for i in self.rest for needs in (self.analysis[i][1],))
         self._gates: dict[int, re.Pattern] = {}
 
     def _scanned(self, text: str, low: str | None) -> tuple[int, ...]:
@@ -81,13 +84,16 @@ class Matcher:
         if low is None:
             return self.rest
         kept = []
-        for i, needs, gate in self.needs:
+        for i, needs, digit, gate in self.needs:
             if needs is not None:
                 for need in needs:
-                    if (need in low) if need != triggers.DIGIT else _DIGIT.search(low) is not None:
+                    if need in low:
                         break
                 else:
-                    continue
+                    if not (digit and _DIGIT.search(low) is not None):
+                        continue
+            elif digit and _DIGIT.search(low) is None:
+                continue
             if gate is not None and (self._gates.get(i) or self._gate(i, gate)).search(text) is None:
                 continue
             kept.append(i)
