@@ -166,7 +166,8 @@ def length(rule: dict, doc: Document, hits: Hits, ctx: Context, settings: dict) 
         return
     size = len(stripped)
     if rule.get("twitter_counting") and ctx.channel in ("twitter", "x", ""):
-        counted = _LEADING_HANDLES.sub("", stripped)
+        leading = _LEADING_HANDLES.match(stripped)  # match, not sub: sub would try \A at every position
+        counted = stripped[leading.end():] if leading else stripped
         if "&" in counted:  # X counts "&amp;" as one character
             import html
 

@@ -36,14 +36,16 @@ def detect(text: str, available: list[str] | tuple[str, ...] = ("en", "pl", "bg"
     a reply, more than matching the reply's whole lexicon.
     """
     sample = text[:4000]
-    cyrillic = "bg" in available and CYRILLIC.search(sample) is not None
+    ascii_only = sample.isascii()  # most replies: no Cyrillic and no Polish letters to count
+    cyrillic = "bg" in available and not ascii_only and CYRILLIC.search(sample) is not None
     if cyrillic and len(CYRILLIC.findall(sample)) >= len(LATIN.findall(sample)) * 0.5:
         return "bg"
     if "pl" in available:
         low = sample.lower()
-        words = (WORD_ASCII if low.isascii() else WORD).findall(low)
+        words = (WORD_ASCII if ascii_only else WORD).findall(low)
         # the two word sets share no word, so each word scores for one side at most
-        polish = len(POLISH_LETTERS.findall(sample)) * 2 + sum(map(POLISH_WORDS.__contains__, words)) * 3
+        letters = 0 if ascii_only else len(POLISH_LETTERS.findall(sample))
+        polish = letters * 2 + sum(map(POLISH_WORDS.__contains__, words)) * 3
         english = sum(map(ENGLISH_WORDS.__contains__, words)) * 3
         if polish > english:
             return "pl"

@@ -90,9 +90,9 @@ class Matcher:
                     if need in low:
                         break
                 else:
-                    if not (digit and _DIGIT.search(low) is not None):
+                    if not (digit and _has_digit(low)):
                         continue
-            elif digit and _DIGIT.search(low) is None:
+            elif digit and not _has_digit(low):
                 continue
             if gate is not None and (self._gates.get(i) or self._gate(i, gate)).search(text) is None:
                 continue
@@ -212,6 +212,14 @@ class Matcher:
 
 
 _DIGIT = regexcache.compile(r"\d")
+_digits_seen: list = [None, False]  # the last text asked about, and whether it has a digit
+
+
+def _has_digit(low: str) -> bool:
+    """Whether a text has a digit, worked out once per text (the phone and card entries both ask)."""
+    if _digits_seen[0] is not low:
+        _digits_seen[0], _digits_seen[1] = low, _DIGIT.search(low) is not None
+    return _digits_seen[1]
 
 
 class _Scan:
