@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from replycoach.playbook import load_playbook
 from replycoach.signals import Matchers, compile_lexicon, entry_regex, find_signals
-from replycoach.triggers import PREFIX, entry_gate, entry_keys, entry_needs, fold
+from replycoach.triggers import ODD, PREFIX, entry_gate, entry_keys, entry_needs, entry_screen, fold
 
 BOOK = load_playbook()
 LANGUAGES = BOOK.languages
@@ -162,6 +162,41 @@ def test_a_gate_matches_every_text_its_entry_matches_in(name, source, gate, data
         text = text.upper()
     if entry.search(text):
         assert re.search(gate, text, re.I | re.M), (name, text)
+
+
+def _screened_entries(lang):
+    found = []
+    for name, matcher in BOOK.matchers(lang).items():
+        for i, analysis in enumerate(matcher.analysis):
+            if len(analysis) > 3 and analysis[3] is not None:
+                found.append((name, entry_regex(matcher.entries[i]), analysis[3]))
+    return found
+
+
+def test_screens_are_folded_plain_regexes_that_only_widen():
+    assert entry_screen(r"(?:\bwe (?:guarantee|promise) (?:that )?(?:this|it))") == \
+        r"we\ (?:guarantee|promise)\ (?:that\ ){0,1}(?:this|it)"
+    assert entry_screen(r"(?:(?-i:\b(?:Hi|Hey)\s+[A-Z][a-z]+))") is None  # capitals: kept on the text as is
+    assert entry_screen(r"(?:\bx(a)\1)") == "x(?:a)"  # a back-reference ends the screen
+    assert all(_screened_entries(lang) for lang in LANGUAGES)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_screen_matches_on_the_folded_text_wherever_its_entry_matches(lang, data):
+    """The screen may only turn a word away where none of its entries can match: texts drawn
+    to hold matches of an entry (any case) must pass that entry's screen at every match."""
+    name, source, screen = data.draw(st.sampled_from(_screened_entries(lang)))
+    entry = re.compile(source, re.I | re.M)
+    text = data.draw(st.from_regex(entry))
+    if data.draw(st.booleans()):
+        text = text.upper()
+    if ODD is not None and ODD.search(text):
+        return  # such texts are matched without the index (see Matchers.candidates)
+    folded = re.compile(screen, re.M)
+    for m in entry.finditer(text):
+        assert folded.match(fold(text), m.start()), (name, source, text)
 
 
 def test_fold_keeps_length_and_equates_what_ignorecase_equates():

@@ -266,7 +266,9 @@ class Matchers(dict):
     one regex of all its entries, of every signal, tried once at the word: where it fails,
     no entry can match and no signal is handed the word. It can only accept more than the
     entries together, so the hits are unchanged; what it saves is a Python call per signal
-    and a failing match per entry.
+    and a failing match per entry. The screen is in two parts: the entries' folded forms
+    (`triggers.entry_screen`), tried on the folded text without IGNORECASE, which `re` runs
+    several times faster, and the entries that are case-sensitive throughout, on the text.
     """
 
     WORD_CACHE = 100_000
@@ -280,9 +282,10 @@ class Matchers(dict):
                     table.setdefault(key, []).append((name, indices))
         self.table = table
         self.prefix_lengths = sorted({len(k) - 1 for k in table if k.endswith(triggers.PREFIX)})
-        # word -> (selection, the regex of the selection's entries), or () when it selects nothing
+        # word -> (selection, its screen on the folded text, its screen on the text), or ()
+        # when it selects nothing; a screen is None when no entry of the selection is in it
         self._words: dict[str, tuple] = {}
-        self._screens: dict[tuple, re.Pattern] = {}  # selection -> that regex
+        self._screens: dict[tuple, tuple] = {}  # selection -> its two screens
 
     def warm(self) -> None:
         """Read the stored regex code these matchers use (see `regexcache`), ahead of use."""
@@ -309,11 +312,12 @@ class Matchers(dict):
                 if len(words) >= self.WORD_CACHE:
                     words.clear()
                 selection = self._select(word)
-                selected = words[word] = (selection, self._screen(selection)) if selection else ()
+                selected = words[word] = (selection, *self._screen(selection)) if selection else ()
             if selected:
                 start = m.start()
-                selection, screen = selected
-                if screen.match(text, start) is None:
+                selection, folded, exact = selected
+                if (folded is None or folded.match(low, start) is None) and (
+                        exact is None or exact.match(text, start) is None):
                     continue  # no entry that can start at this word matches here
                 for name, indices in selection:
                     spots = found.get(name)
@@ -323,21 +327,25 @@ class Matchers(dict):
                         spots.append((start, indices))
         return found, low
 
-    def _screen(self, selection: tuple) -> re.Pattern:
-        """One regex of every entry in a selection: it matches at a position if any of them does."""
-        screen = self._screens.get(selection)
-        if screen is None:
-            sources = []
+    def _screen(self, selection: tuple) -> tuple:
+        """(folded, exact): regexes that between them match at a position if any entry of a
+        selection does; the folded one on the folded text, the exact one on the text."""
+        screens = self._screens.get(selection)
+        if screens is None:
+            folded, exact = [], []
             for name, indices in selection:
                 matcher = self[name]
-                sources += [entry_regex(matcher.entries[i]) for i in indices]
+                for i in indices:
+                    analysis = matcher.analysis[i]
+                    screen = analysis[3] if len(analysis) > 3 else None
+                    if screen is None:
+                        exact.append(entry_regex(matcher.entries[i]))
+                    else:
+                        folded.append(screen)
             group = next(iter(self.values())).regex_group
-            try:
-                screen = regexcache.compile("|".join(sources), re.I | re.M, group)
-            except re.error:  # entries that only compile apart (two define one group name): no screen
-                screen = _ANYWHERE
-            self._screens[selection] = screen
-        return screen
+            screens = self._screens[selection] = (_screen_regex(folded, re.M, group),
+                                                  _screen_regex(exact, re.I | re.M, group))
+        return screens
 
     def _select(self, word: str) -> tuple[tuple[str, tuple[int, ...]], ...]:
         chosen: dict[str, set[int]] = {}
@@ -347,6 +355,15 @@ class Matchers(dict):
                 chosen.setdefault(name, set()).update(indices)
         return tuple((name, tuple(sorted(indices, key=self[name].rank.__getitem__)))
                      for name, indices in sorted(chosen.items()))
+
+
+def _screen_regex(sources: list[str], flags: int, group: str) -> re.Pattern | None:
+    if not sources:
+        return None
+    try:
+        return regexcache.compile("|".join(sources), flags, group)
+    except re.error:  # entries that only compile apart (two define one group name): no screen
+        return _ANYWHERE
 
 
 _ANYWHERE = regexcache.compile("")
@@ -382,7 +399,9 @@ def entry_analysis(entry: dict) -> list:
         core = first[:-1] if stem else first
         run = _WORD_RUN.match(core).group()
         key = triggers.fold(run) + (triggers.PREFIX if stem and run == core else "")
-        return [[key], None, None]
+        # a phrase's folded form is its own regex, folded: exact on the folded text
+        screen = None if entry.get("case_sensitive") else phrase_to_regex(triggers.fold(phrase))
+        return [[key], None, None, screen]
     return triggers.analyse(entry_regex(entry))
 
 

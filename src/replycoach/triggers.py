@@ -417,9 +417,117 @@ def _escape_in_class(ch: str) -> str:
     return "\\" + ch if ch in "\\]^-[" else ch
 
 
+def entry_screen(source: str) -> str | None:
+    """A regex for folded text (`fold`, matched without IGNORECASE) that matches at every
+    position where `source` matches (with IGNORECASE) in the original text; None for an
+    entry that is case-sensitive as a whole.
+
+    The matcher screens a word by trying every entry that can start there in one regex.
+    With IGNORECASE, `re` compares every letter through its case tables and cannot skip an
+    alternative by its first letter, so a word that starts dozens of entries ("we") cost
+    ~10 us a try. On the folded text the same letters are plain literals: `re` skips an
+    alternative on its first one, and alternatives that begin alike share their beginning.
+
+    Literals and classes are folded (as IGNORECASE equates characters, `fold` makes them one);
+    look-arounds and anchors are left out; a construct that can't be written this way (a
+    back-reference, `.`, a negated class of letters) ends the screen there, and what comes
+    before it is still a true prefix of every match. So the screen can only accept more
+    than the entry. A whole entry under `(?-i:...)` looks for capitals, which folding
+    loses: it keeps its own regex on the original text (None).
+    """
+    if _p is None:
+        return ""
+    try:
+        items = list(_p.parse(source, re.I | re.M).data)
+        while len(items) == 1 and items[0][0] is _c.SUBPATTERN:
+            if items[0][1][2] & re.I:  # (?-i:...) around the whole entry
+                return None
+            items = list(items[0][1][-1].data)
+        return _screen_sequence(items)[0]
+    except (re.error, RecursionError, TypeError, ValueError, AttributeError, OverflowError):
+        return ""  # a screen that accepts everything: the entry itself decides
+
+
+class _Stop(Exception):
+    """A construct the folded screen cannot carry: the screen ends before it."""
+
+
+def _screen_sequence(items: list) -> tuple[str, bool]:
+    """(source, complete): the folded form of a sequence, or of its longest prefix that has one."""
+    out: list[str] = []
+    for op, av in items:
+        if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+            continue  # zero width: leaving it out only accepts more
+        try:
+            if op in (_c.LITERAL, _c.NOT_LITERAL, _c.IN):
+                out.append(_screen_char(op, av))
+                continue
+            if op is _c.SUBPATTERN:
+                inner, complete = _screen_sequence(list(av[-1].data))
+                out.append(f"(?:{inner})")
+            elif op is _c.BRANCH:
+                alternatives = [_screen_sequence(list(alternative.data)) for alternative in av[1]]
+                out.append("(?:" + "|".join(source for source, _ in alternatives) + ")")
+                complete = all(done for _, done in alternatives)
+            elif op in _REPEATS:
+                low, high, body = av
+                inner, complete = _screen_sequence(list(body.data))
+                if not complete:  # the first repetition's prefix is all that is certain
+                    if low:
+                        out.append(f"(?:{inner})")
+                    return "".join(out), False
+                out.append(f"(?:{inner}){{{low},{'' if high == _c.MAXREPEAT else high}}}")  # lazy or not: same places
+            else:
+                raise _Stop
+        except _Stop:
+            return "".join(out), False
+        if not complete:
+            return "".join(out), False
+    return "".join(out), True
+
+
+_SCREEN_CATEGORIES = {} if _c is None else {
+    _c.CATEGORY_DIGIT: r"\d", _c.CATEGORY_SPACE: r"\s", _c.CATEGORY_NOT_SPACE: r"\S", _c.CATEGORY_WORD: r"\w",
+}
+MAX_SCREEN_RANGE = 256  # characters a class range may span to be folded one by one
+
+
+def _screen_char(op, av) -> str:
+    """One character's folded class. A negated one only of ASCII punctuation, digits and space,
+    which no other character folds to."""
+    if op is _c.LITERAL:
+        return re.escape(fold(chr(av)))
+    if op is _c.NOT_LITERAL:
+        return "[^" + _plain_excluded(chr(av)) + "]"
+    negated = any(o is _c.NEGATE for o, _ in av)
+    parts: list[str] = []
+    for o, a in av:
+        if o is _c.NEGATE:
+            continue
+        if o is _c.LITERAL:
+            parts.append(_plain_excluded(chr(a)) if negated else _escape_in_class(fold(chr(a))))
+        elif negated:
+            raise _Stop
+        elif o is _c.RANGE and a[1] - a[0] <= MAX_SCREEN_RANGE:
+            parts += sorted({_escape_in_class(fold(chr(code))) for code in range(a[0], a[1] + 1)})
+        elif o is _c.CATEGORY and a in _SCREEN_CATEGORIES:
+            parts.append(_SCREEN_CATEGORIES[a])
+        else:
+            raise _Stop
+    if not parts:
+        raise _Stop
+    return "[" + ("^" if negated else "") + "".join(parts) + "]"
+
+
+def _plain_excluded(ch: str) -> str:
+    if not (ch.isascii() and not ch.isalpha()):
+        raise _Stop
+    return _escape_in_class(ch)
+
+
 def analyse(source: str) -> list:
-    """[keys, needs, gate] of one entry's regex, as the playbook cache stores them."""
+    """[keys, needs, gate, screen] of one entry's regex, as the playbook cache stores them."""
     keys = entry_keys(source)
     if keys is not None:
-        return [keys, None, None]
-    return [keys, entry_needs(source), entry_gate(source)]
+        return [keys, None, None, entry_screen(source)]
+    return [keys, entry_needs(source), entry_gate(source), None]
