@@ -399,8 +399,12 @@ def entry_analysis(entry: dict) -> list:
         core = first[:-1] if stem else first
         run = _WORD_RUN.match(core).group()
         key = triggers.fold(run) + (triggers.PREFIX if stem and run == core else "")
-        # a phrase's folded form is its own regex, folded: exact on the folded text
+        # a phrase's folded form is its own regex, folded, without the left edge: the word
+        # index only tries it at a word start, and an alternative that starts with a letter
+        # is one `re` can pass over on that letter
         screen = None if entry.get("case_sensitive") else phrase_to_regex(triggers.fold(phrase))
+        if screen is not None and screen.startswith(WORD_EDGE_LEFT):
+            screen = screen[len(WORD_EDGE_LEFT):]
         return [[key], None, None, screen]
     return triggers.analyse(entry_regex(entry))
 
