@@ -76,6 +76,25 @@ def test_regex_code_is_read_back_from_the_cache_file_in_a_new_run(tmp_path, monk
     assert regexcache.compile(*PATTERNS[1], "g").search("Thanks!\n  Anna")
 
 
+def test_regexes_libraries_compile_on_import_come_from_the_cache_in_the_next_run(tmp_path, monkeypatch):
+    """What pydantic, Jinja or YAML compile with `re` inside `for_imports` is stored, and the
+    next run's `re.compile` of it is answered from the file, with the same matches."""
+    monkeypatch.setenv("REPLYCOACH_CACHE_DIR", str(tmp_path))
+    _fresh(monkeypatch)
+    source = r"(?P<year>\d{4})-(?P<month>\d\d)  # as a library writes it, verbose"
+    re.purge()
+    with regexcache.for_imports("libraries"):
+        first = re.compile(source, re.X)
+    regexcache.save()
+    _fresh(monkeypatch)  # a new run
+    _no_compiler(monkeypatch)
+    with regexcache.for_imports("libraries"):
+        again = re.compile(source, re.X)  # the compiler refuses to run: this comes from the file
+    assert again.match("2024-05-01").groupdict() == first.match("2024-05-01").groupdict() == \
+        {"year": "2024", "month": "05"}
+    re.purge()
+
+
 @pytest.mark.parametrize("damage", ["not a cache file", "foreign tag", "code out of bounds", "code that is not code"])
 def test_a_damaged_or_foreign_regex_cache_falls_back_to_compiling(tmp_path, monkeypatch, damage):
     monkeypatch.setenv("REPLYCOACH_CACHE_DIR", str(tmp_path))

@@ -52,11 +52,14 @@ def draft(
     still has errors (e.g. from the case's own wording), 2 when the case, a flag or a
     template is wrong.
     """
+    from replycoach import regexcache
     from replycoach.errors import UserError
 
     try:
-        result = _make_draft(case, complaint, {"channel": channel, "customer": customer, "handle": handle,
-                                               "kind": kind, "fault": fault}, lang, agent, now, templates, playbook)
+        with regexcache.for_imports("imports-draft"):  # pydantic, Jinja, YAML: their regexes from the cache
+            result = _make_draft(case, complaint, {"channel": channel, "customer": customer, "handle": handle,
+                                                   "kind": kind, "fault": fault}, lang, agent, now, templates,
+                                 playbook)
     except UserError as exc:
         print(f"replycoach: {exc}", file=sys.stderr)
         raise typer.Exit(2) from None

@@ -10,6 +10,13 @@ from replycoach.errors import UserError
 
 
 def load_yaml(text: str, where: str):
+    import sys
+
+    if "yaml" not in sys.modules:  # its import compiles ~10 ms of regexes: from the cache instead
+        from replycoach import regexcache
+
+        with regexcache.for_imports("imports-yaml"):
+            import yaml
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
