@@ -51,19 +51,20 @@ class Unit:
 def expand(paths: list[str], config_for) -> Iterator[tuple[str, Path | str | None, str | None, bool]]:
     """Yield (display path, path or None for stdin, problem, named explicitly) per input.
 
-    A file found in a folder comes as a string (its display path), one named on the command
-    line as a Path: a batch of a folder builds no Path per file."""
+    Paths are strings, as given or as a folder's walk spells them: pre-commit and the
+    benchmarks name thousands of files, and building a Path for each cost more than the
+    stat() that tells a file from a folder (11,390 files: 0.115 -> 0.04 s)."""
     for raw in paths:
         if raw == "-":
             yield "<stdin>", None, None, True
             continue
-        path = Path(raw)
         try:  # one stat() per input: pre-commit hands over thousands of files
             mode = os.stat(raw).st_mode
         except (OSError, ValueError):
             mode = None
         if mode is not None and stat.S_ISDIR(mode):
             found = False
+            path = Path(raw)
             config = config_for(path / "_")
             for file in _walk(path, config):
                 found = True
@@ -71,8 +72,8 @@ def expand(paths: list[str], config_for) -> Iterator[tuple[str, Path | str | Non
             if not found:
                 yield raw, None, f"no reply files here (looked for {', '.join(config.extensions)})", True
         elif mode is not None:
-            if not excluded(path, config_for(path)):  # pre-commit names files one by one
-                yield raw, path, None, True
+            if not excluded(raw, config_for(raw)):  # pre-commit names files one by one
+                yield raw, raw, None, True
         else:
             yield raw, None, "no such file or directory", True
 
@@ -93,12 +94,12 @@ def _walk(root: Path, config: Config) -> Iterator[str]:
             yield path
 
 
-def excluded(path: Path, config: Config) -> bool:
+def excluded(path: Path | str, config: Config) -> bool:
     """Whether the config's `exclude` matches the file's name or its path from the config's folder."""
     if not config.exclude:
         return False
     matcher = _exclusion(config)
-    if matcher.match(path.name):
+    if matcher.match(os.path.basename(path)):
         return True
     if config.path:  # abspath, not resolve: no file-system calls for each of a thousand files
         base = os.path.dirname(config.path) + os.sep
