@@ -135,6 +135,8 @@ class Document:
         return max(bisect_right(self._sentence_starts, offset) - 1, 0)
 
     def in_placeholder(self, start: int, end: int) -> bool:
+        if not self.placeholders:  # nearly every reply: no generator to start
+            return False
         return any(p.start < end and start < p.end for p in self.placeholders)
 
     def is_ignored(self, rule: str, line: int) -> bool:

@@ -30,6 +30,9 @@ class Hit(NamedTuple):
     replacement: str | None = None
 
 
+_new_hit = tuple.__new__  # Hit(...) without the Python frame of a NamedTuple's __new__ (a reply makes dozens)
+
+
 class Matcher:
     """One signal's lexicon, tried only at the words where its entries can start.
 
@@ -207,7 +210,7 @@ class Matcher:
             check = validators.get(f"e{i}") if validators else None
             if check is not None and not VALIDATORS[check](m.group(0)):
                 continue
-            hits.append(Hit(self.signal, m.start(), m.end(), m.group(0), entry.get("replace")))
+            hits.append(_new_hit(Hit, (self.signal, m.start(), m.end(), m.group(0), entry.get("replace"))))
         return hits
 
 
