@@ -150,9 +150,9 @@ def for_imports(group: str):
     try:
         yield
     finally:
-        for kind, source, flags in [key for key in cache if key not in before]:
-            if kind is str and isinstance(flags, int):
-                with contextlib.suppress(Exception):
+        with contextlib.suppress(Exception):  # recording is a nicety: never the reason a command fails
+            for kind, source, flags in [key for key in cache if key not in before]:
+                if kind is str and isinstance(flags, int):
                     compile(source, flags, group)  # recorded for the next run
 
 
