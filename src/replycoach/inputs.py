@@ -53,7 +53,7 @@ def expand(paths: list[str], config_for) -> Iterator[tuple[str, Path | str | Non
 
     Paths are strings, as given or as a folder's walk spells them: pre-commit and the
     benchmarks name thousands of files, and building a Path for each cost more than the
-    stat() that tells a file from a folder (11,390 files: 0.115 -> 0.04 s)."""
+    stat() that tells a file from a folder (11,390 files: 0.115 -> 0.053 s)."""
     for raw in paths:
         if raw == "-":
             yield "<stdin>", None, None, True

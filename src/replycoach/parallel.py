@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 MIN_BATCH = 256  # files; below this one process is faster (measured on the corpus, 2 cores)
@@ -242,23 +243,14 @@ def _pack(item):
 
 
 def _result_of(packed: tuple):
-    """The FileResult `_pack` sent as tuples."""
+    """The FileResult `_pack` sent as tuples; its Diagnostics made by `tuple.__new__`, which is
+    what `Diagnostic._make` calls, without `_make`'s Python frame per finding."""
+    from replycoach.diagnostic import Diagnostic
     from replycoach.engine import FileResult
 
     path, language, context, checklist, diagnostics, error = packed
-    return FileResult(path, language, context, checklist, list(map(_as_diagnostic(), diagnostics)), error)
-
-
-def _as_diagnostic():
-    """`Diagnostic._make` without its Python frame (what `_make` itself calls)."""
-    make = _state.get("as_diagnostic")
-    if make is None:
-        import functools
-
-        from replycoach.diagnostic import Diagnostic
-
-        make = _state["as_diagnostic"] = functools.partial(tuple.__new__, Diagnostic)
-    return make
+    return FileResult(path, language, context, checklist, list(map(partial(tuple.__new__, Diagnostic), diagnostics)),
+                      error)
 
 
 def _unpack(linter, target, packed, sources) -> list:

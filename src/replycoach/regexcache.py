@@ -91,9 +91,7 @@ def compile(source: str, flags: int = 0, group: str = "module") -> re.Pattern:
 
 
 def _compile(source: str, flags: int, key: str, group: str) -> re.Pattern:
-    stored = _groups.get(group)
-    if stored is None:
-        stored = _groups[group] = _read(_directory(), group)
+    stored = _group(group)
     record = stored.records.get(key)
     if record is not None:
         try:
@@ -139,9 +137,7 @@ def for_imports(group: str):
     if _sre is None or not isinstance(cache, dict):
         yield
         return
-    stored = _groups.get(group)
-    if stored is None:
-        stored = _groups[group] = _read(_directory(), group)
+    stored = _group(group)
     for key in stored.records:
         flags, _, source = key.partition(":")
         with contextlib.suppress(Exception):  # a record this Python can't use: re compiles it as usual
@@ -158,8 +154,16 @@ def for_imports(group: str):
 
 def preload(group: str) -> None:
     """Read a group's file now (a parent does, so that forked workers share what it read)."""
-    if _sre is not None and group not in _groups:
-        _groups[group] = _read(_directory(), group)
+    if _sre is not None:
+        _group(group)
+
+
+def _group(group: str) -> _Group:
+    """A group's records, its file read on first use in this process."""
+    stored = _groups.get(group)
+    if stored is None:
+        stored = _groups[group] = _read(_directory(), group)
+    return stored
 
 
 def save() -> None:

@@ -486,8 +486,11 @@ def _screen_sequence(items: list) -> tuple[str, bool]:
     return "".join(out), True
 
 
+# the categories a folded character keeps: a digit, a space, a non-space or a word character
+# folds to one of the same kind (\W and \D are left out: the screen carries no negation of letters)
 _SCREEN_CATEGORIES = {} if _c is None else {
-    _c.CATEGORY_DIGIT: r"\d", _c.CATEGORY_SPACE: r"\s", _c.CATEGORY_NOT_SPACE: r"\S", _c.CATEGORY_WORD: r"\w",
+    category: _CATEGORY_SOURCE[category]
+    for category in (_c.CATEGORY_DIGIT, _c.CATEGORY_SPACE, _c.CATEGORY_NOT_SPACE, _c.CATEGORY_WORD)
 }
 MAX_SCREEN_RANGE = 256  # characters a class range may span to be folded one by one
 
