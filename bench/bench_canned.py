@@ -145,7 +145,7 @@ def profile() -> None:
     import cProfile
     import pstats
 
-    from replycoach.runner import LintOptions, run_lint
+    from replycoach.lint.runner import LintOptions, run_lint
 
     os.chdir(WORK)
     profiler = cProfile.Profile()

@@ -102,7 +102,7 @@ def corpus_replies(corpus: Path) -> tuple[list[str], str]:
         if replies:
             return replies, str(source)
     print(f"no conversations.jsonl under {corpus}: using replies made from the playbook examples")
-    from replycoach.playbook import load_playbook
+    from replycoach.playbook.loader import load_playbook
 
     book = load_playbook()
     replies = [text for sets in book.examples.values() for example in sets.values()

@@ -15,6 +15,6 @@ def _isolated_cache(tmp_path_factory, monkeypatch):
 
 @pytest.fixture(scope="session")
 def playbook():
-    from replycoach.playbook import load_playbook
+    from replycoach.playbook.loader import load_playbook
 
     return load_playbook()

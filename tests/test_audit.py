@@ -29,8 +29,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from replycoach.audit import AuditOptions, Problems, quantile, read_csv, read_jsonl, run_audit
-from replycoach.errors import UserError
+from replycoach.audit.auditor import AuditOptions, Problems, quantile, read_csv, read_jsonl, run_audit
+from replycoach.core.errors import UserError
 from tests.helpers import FIXTURES
 
 SMALL = FIXTURES / "audit" / "small.jsonl"

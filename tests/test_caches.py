@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from replycoach import regexcache
+from replycoach.matching import regexcache
 
 PATTERNS = [
     (r"(?<![\w@#])(?:(?P<e0>sorry(?!\w))|(?P<e1>apologi[sz]e\w*))", re.I | re.M),
@@ -175,7 +175,7 @@ def test_warm_runs_and_a_damaged_cache_report_what_a_cold_run_reports(tmp_path, 
 
 
 def test_a_playbook_part_from_another_build_is_not_mixed_in(tmp_path, monkeypatch):
-    from replycoach.cache import cached
+    from replycoach.core.cache import cached
 
     monkeypatch.setenv("REPLYCOACH_CACHE_DIR", str(tmp_path))
     source = tmp_path / "source.txt"
@@ -212,7 +212,7 @@ def test_a_group_file_grows_by_what_is_added_not_by_what_it_holds(tmp_path, monk
 def test_editing_the_code_that_shapes_cached_data_rebuilds_it(tmp_path, monkeypatch):
     """An upgrade that keeps the version number (or a development install) must not serve
     data validated by the old code: the schema's defaults are part of what is cached."""
-    from replycoach import cache
+    from replycoach.core import cache
 
     monkeypatch.setenv("REPLYCOACH_CACHE_DIR", str(tmp_path / "cache"))
     source, code = tmp_path / "source.yaml", tmp_path / "schema.py"

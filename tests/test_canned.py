@@ -16,7 +16,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from replycoach.runner import LintOptions, run_lint
+from replycoach.lint.runner import LintOptions, run_lint
 from tests.helpers import run_cli
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "canned-repo"
@@ -261,7 +261,7 @@ def test_near_duplicate_can_be_silenced_inline(tmp_path):
 @given(st.lists(st.frozensets(st.integers(0, 12), min_size=0, max_size=10), min_size=2, max_size=25),
        st.sampled_from([0.5, 0.7, 0.85, 1.0]))
 def test_prefix_filter_finds_exactly_the_pairs_brute_force_finds(sets, threshold):
-    from replycoach.duplicates import MIN_SHINGLES, similar_pairs
+    from replycoach.lint.duplicates import MIN_SHINGLES, similar_pairs
 
     expected = {}
     for i in range(len(sets)):
@@ -312,7 +312,7 @@ def test_a_batch_is_reported_while_linted_but_near_duplicates_wait_for_the_whole
     """Sent replies come out file by file as they are linted; canned responses, which the
     near-duplicate rule compares across the run, come out only once it has seen them all,
     and then with the finding on the first file too."""
-    from replycoach.runner import LintRun, stream_lint
+    from replycoach.lint.runner import LintRun, stream_lint
 
     (tmp_path / "a.txt").write_text(LATE + "\n", encoding="utf-8")
     (tmp_path / "b.txt").write_text(LATE.replace("6 pm", "7 pm") + "\n", encoding="utf-8")

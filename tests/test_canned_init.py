@@ -6,7 +6,7 @@ import json
 
 import yaml
 
-from replycoach.config import load_config
+from replycoach.lint.config import load_config
 from tests.helpers import run_cli
 
 

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from replycoach.case import load_case, validate_case
-from replycoach.errors import UserError
+from replycoach.core.errors import UserError
+from replycoach.draft.case import load_case, validate_case
 
 from .helpers import FIXTURES
 

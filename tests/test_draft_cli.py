@@ -7,7 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from replycoach.cli import whole_app
+from replycoach.cli.app import whole_app
 
 from .helpers import FIXTURES, run_cli
 

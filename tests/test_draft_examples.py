@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from replycoach.case import load_case
-from replycoach.diagnostic import Severity
-from replycoach.drafting import draft_case
-from replycoach.playbook import load_playbook
+from replycoach.core.diagnostic import Severity
+from replycoach.draft.case import load_case
+from replycoach.draft.compose import draft_case
+from replycoach.playbook.loader import load_playbook
 from replycoach.triage import SITUATIONS
 
 BOOK = load_playbook()

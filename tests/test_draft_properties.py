@@ -17,12 +17,12 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from replycoach.case import validate_case
-from replycoach.context import CHANNELS
-from replycoach.diagnostic import Severity
-from replycoach.document import Document
-from replycoach.drafting import draft_case
-from replycoach.playbook import load_playbook
+from replycoach.core.diagnostic import Severity
+from replycoach.draft.case import validate_case
+from replycoach.draft.compose import draft_case
+from replycoach.playbook.loader import load_playbook
+from replycoach.reply.context import CHANNELS
+from replycoach.reply.document import Document
 
 BOOK = load_playbook()
 EXAMPLES = 150

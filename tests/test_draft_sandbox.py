@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from replycoach.templating import TemplateProblem, limited_environment, render
+from replycoach.draft.sandbox import TemplateProblem, limited_environment, render
 
 
 def env_with(tmp_path, **templates):
@@ -107,7 +107,7 @@ def test_ordinary_templates_render_normally(tmp_path):
 
 
 def test_compiled_templates_are_cached_only_in_a_folder_nobody_else_can_write(tmp_path, monkeypatch):
-    from replycoach.templating import _bytecode_cache
+    from replycoach.draft.sandbox import _bytecode_cache
 
     private = tmp_path / "private"
     monkeypatch.setenv("REPLYCOACH_CACHE_DIR", str(private))

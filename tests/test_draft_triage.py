@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from replycoach.case import validate_case
-from replycoach.errors import UserError
-from replycoach.playbook import load_playbook
+from replycoach.core.errors import UserError
+from replycoach.draft.case import validate_case
+from replycoach.playbook.loader import load_playbook
 from replycoach.triage import triage
 
 BOOK = load_playbook()

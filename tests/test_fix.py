@@ -194,8 +194,8 @@ TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl"
 @given(before=TEXT, after=TEXT, style=st.sampled_from([None, "'", '"', "|", ">", "json", "json-ascii"]))
 def test_a_fixed_collection_always_reads_back_as_the_fixed_text(tmp_path, before, after, style):
     """Whatever the text and quoting: --fix yields exactly the intended response, or no change."""
-    from replycoach.fixer import plan_fixes
-    from replycoach.runner import LintOptions, run_lint
+    from replycoach.lint.fixer import plan_fixes
+    from replycoach.lint.runner import LintOptions, run_lint
 
     body = f"{before} kindly DM us {after}"
     if style in ("json", "json-ascii"):

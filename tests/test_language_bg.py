@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from replycoach.engine import lint_text
-from replycoach.playbook import load_playbook
+from replycoach.lint.engine import lint_text
+from replycoach.playbook.loader import load_playbook
 
 BOOK = load_playbook(["default"])
 
@@ -183,7 +183,7 @@ def test_every_pattern_stays_fast_on_hostile_input(name):
     import re
     import time
 
-    from replycoach.signals import entry_regex
+    from replycoach.matching.lexicon import entry_regex
 
     text, limit = HOSTILE[name]
     for signal, entries in BOOK.lexicon["bg"].items():

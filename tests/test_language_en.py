@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from replycoach.engine import lint_text
+from replycoach.lint.engine import lint_text
 
 CASES = [
     # (reply, context, checklist items expected True, expected False, rules that fire, rules that must not)

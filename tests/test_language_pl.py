@@ -14,8 +14,8 @@ import time
 
 import pytest
 
-from replycoach.engine import Selection, lint_text
-from replycoach.playbook import load_playbook
+from replycoach.lint.engine import Selection, lint_text
+from replycoach.playbook.loader import load_playbook
 
 BOOK = load_playbook(["default"])
 
@@ -354,7 +354,7 @@ _HOSTILE = ["a" * 20_000, "przepraszam " * 1_700, "Pani " * 4_000, ("nie " * 3 +
 
 
 def test_patterns_do_not_backtrack_catastrophically():
-    from replycoach.signals import entry_regex
+    from replycoach.matching.lexicon import entry_regex
 
     slow = []
     for signal, entries in BOOK.lexicon["pl"].items():
@@ -372,6 +372,6 @@ def test_patterns_do_not_backtrack_catastrophically():
 def test_a_word_scores_for_one_language_only():
     """Detection counts Polish and English function words separately; a word in both lists
     would make a mixed reply score for both."""
-    from replycoach.language import ENGLISH_WORDS, POLISH_WORDS
+    from replycoach.playbook.languages import ENGLISH_WORDS, POLISH_WORDS
 
     assert not POLISH_WORDS & ENGLISH_WORDS

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from replycoach.parallel import CHUNK, MIN_BATCH, plan_jobs
+from replycoach.lint.parallel import CHUNK, MIN_BATCH, plan_jobs
 
 REPLIES = [
     "We're so sorry about the delay, Anna. DM us your order number and we'll sort it out today. ^JK",
@@ -93,8 +93,8 @@ def test_a_worker_that_dies_or_fails_loses_no_file(batch, monkeypatch, capfd):
     """A worker killed mid-chunk (out of memory, a signal), failing on a chunk or unable to
     send its results must not hang the run or drop files: the parent lints what did not
     come back, and no worker prints a traceback."""
-    from replycoach import parallel
-    from replycoach.runner import LintOptions, run_lint
+    from replycoach.lint import parallel
+    from replycoach.lint.runner import LintOptions, run_lint
 
     monkeypatch.delenv("REPLYCOACH_JOBS", raising=False)
     root, _ = batch

@@ -7,8 +7,8 @@ from collections import Counter
 
 import pytest
 
-from replycoach.playbook import load_playbook, referenced_signals
-from replycoach.resources import builtin_dir
+from replycoach.core.resources import builtin_dir
+from replycoach.playbook.loader import load_playbook, referenced_signals
 
 BOOK = load_playbook(["default"])
 RULES_MD_NAMES = {
@@ -80,7 +80,7 @@ def test_playbooks_ship_as_package_data():
 def test_generated_rule_reference_is_up_to_date():
     from pathlib import Path
 
-    from replycoach.explain import rules_markdown
+    from replycoach.playbook.reference import rules_markdown
 
     docs = Path(__file__).resolve().parents[1] / "docs" / "rules.md"
     assert docs.read_text(encoding="utf-8") == rules_markdown(BOOK), (

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from replycoach.engine import Selection, lint_text
-from replycoach.playbook import load_playbook
+from replycoach.lint.engine import Selection, lint_text
+from replycoach.playbook.loader import load_playbook
 
 BOOK = load_playbook(["default"])
 

@@ -19,10 +19,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from replycoach.document import SENTENCE_END, Document
-from replycoach.playbook import load_playbook
-from replycoach.playbook_schema import ShoutingRule
-from replycoach.signals import OPAQUE, find_signals, opaque_spans
+from replycoach.matching.lexicon import OPAQUE, find_signals, opaque_spans
+from replycoach.playbook.loader import load_playbook
+from replycoach.playbook.schema import ShoutingRule
+from replycoach.reply.document import SENTENCE_END, Document
 
 BOOK = load_playbook()
 SIZE = 50_000

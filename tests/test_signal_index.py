@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from replycoach.playbook import load_playbook
-from replycoach.signals import Matchers, compile_lexicon, entry_regex, find_signals
-from replycoach.triggers import ODD, PREFIX, entry_gate, entry_keys, entry_needs, entry_screen, fold
+from replycoach.matching.analysis import ODD, PREFIX, entry_gate, entry_keys, entry_needs, entry_screen, fold
+from replycoach.matching.lexicon import Matchers, compile_lexicon, entry_regex, find_signals
+from replycoach.playbook.loader import load_playbook
 
 BOOK = load_playbook()
 LANGUAGES = BOOK.languages
@@ -206,7 +206,7 @@ def test_fold_keeps_length_and_equates_what_ignorecase_equates():
         assert re.fullmatch(a, b, re.I) and fold(a) == fold(b)
     assert PREFIX == "*"
     # fold skips the table for ASCII text: that is only right while the table moves no ASCII letter
-    from replycoach.triggers import FOLD
+    from replycoach.matching.analysis import FOLD
 
     assert all(FOLD[code] == code for code in FOLD if code < 128)
     assert fold("We'll SEND it; thanks, Ann") == "we'll send it; thanks, ann"
@@ -216,7 +216,7 @@ def test_fold_keeps_length_and_equates_what_ignorecase_equates():
 def test_matching_only_the_signals_the_rules_need_keeps_their_hits_exactly(lang):
     """The engine matches only what the rules in play read (plus their suppressors); a rule
     must see exactly the hits a full match would give it, suppression included."""
-    from replycoach.engine import _signals_needed
+    from replycoach.lint.engine import _signals_needed
 
     rules = [r for r in BOOK.rules if r["kind"] in ("forbid", "require")][:8]
     needed = _signals_needed(BOOK, rules)
@@ -233,8 +233,8 @@ def test_matching_only_the_signals_the_rules_need_keeps_their_hits_exactly(lang)
 def test_skipping_rules_whose_signals_are_absent_changes_no_finding(lang, monkeypatch):
     """The engine skips a forbid, position or cooccur rule when none of its signals was found;
     every worked example lints to the same findings as when every rule is called."""
-    from replycoach import engine
-    from replycoach.engine import lint_text
+    from replycoach.lint import engine
+    from replycoach.lint.engine import lint_text
 
     texts = list(examples(lang))
     gated = [lint_text(text, BOOK, {"language": lang}).diagnostics for text in texts]
@@ -251,7 +251,7 @@ def test_skipping_rules_whose_signals_are_absent_changes_no_finding(lang, monkey
 def test_scanned_entries_that_match_at_one_place_resolve_as_the_signals_regex_does():
     """Two entries no word can key, both matching at the same place: the one the signal's
     regex tries first wins (a `\\b` entry before a plain one), whatever their lengths."""
-    from replycoach.signals import Matchers, compile_lexicon
+    from replycoach.matching.lexicon import Matchers, compile_lexicon
 
     lexicon = {"numbers": [{"pattern": r"\b\d{3}"}, {"pattern": r"(?:#)?\d{5}"}]}
     matchers = compile_lexicon(lexicon, {"numbers": {}}, regex_group="test-scan-ties")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import io
 import json
 
-from replycoach import __version__, formatters
-from replycoach.console import print_lines
-from replycoach.engine import lint_text
+from replycoach import __version__
+from replycoach.cli.console import print_lines
+from replycoach.lint import formatters
+from replycoach.lint.engine import lint_text
 
 TEXTS = [
     ("a.txt", "We're sorry! DM us your \"order\" number\nand we'll sort it. ^JK", {"channel": "twitter"}),

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from replycoach.errors import UserError
-from replycoach.playbook import Playbook
-from replycoach.signals import find_signals
+from replycoach.core.errors import UserError
+from replycoach.matching.lexicon import find_signals
+from replycoach.playbook.loader import Playbook
 
 SITUATIONS = ("complaint", "needs-details", "hostile", "off-topic", "outage", "personal-data-exposed", "praise")
 CUES = ("abuse", "ultimatum", "personal_data", "off_topic", "concrete", "resolved")

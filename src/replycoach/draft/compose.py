@@ -1,0 +1,409 @@
+"""Drafting: from a validated case to a reply that passes its own playbook, plus coaching.
+
+The steps are the architecture's data flow: triage picks the situation, a sandboxed Jinja
+template per situation and language words the reply, and the reply is linted by the same
+engine as `replycoach lint`, under the context the case implies (including the time it is
+sent, so a late reply must own the wait). The templates choose between several phrasings
+per part with a stable hash of the customer and the complaint, so the same case always
+drafts the same reply while different customers get different wording (seed 001: one
+formula pasted to everyone is no answer).
+
+What the Python side guarantees, whatever a template says: personal data (order id, the
+customer's e-mail and phone) is never handed to a template for a public reply, and a
+rendered public reply that still contains it is refused. Wording stays in the templates;
+nothing here knows a rule by name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from replycoach.core.diagnostic import Diagnostic, Severity
+from replycoach.core.errors import UserError
+from replycoach.playbook.loader import Playbook
+from replycoach.reply.context import PUBLIC_CHANNELS, target_minutes
+from replycoach.triage import Triage, triage
+
+LETTER_CHANNELS = frozenset({"email"})
+HANDLE_CHANNELS = frozenset({"twitter", "x", "instagram", "tiktok", "threads"})
+NO_DM_CHANNELS = frozenset({"review", "youtube", "forum"})  # public places with no direct messages
+FOLLOW_UP_HOURS = 3  # a promised update comes a few hours out, within the working day ...
+WORKDAY = (8, 18)  # ... or at noon the next day when that would fall outside it
+NEXT_DAY_HOUR = 12
+FUTURE_TOLERANCE = timedelta(minutes=5)  # clocks disagree a little; a received_at beyond that is a typo
+COMPACT_LEVELS = (1, 2, 3)
+VARIANT_SEPARATOR = re.compile(r"^[ \t]*---[ \t]*$", re.M)
+
+
+@dataclass
+class Draft:
+    situation: str
+    reasons: list[str]
+    language: str
+    reply: str
+    timing: dict
+    checklist: dict[str, bool] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    context: dict = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity >= Severity.ERROR]
+
+
+def draft_case(case, *, playbook: Playbook | None = None, templates=None, source: str = "case",
+               now: datetime | None = None, timeout: float | None = None) -> Draft:
+    """Triage, render and lint one case. Raises UserError for a bad case or template."""
+    from replycoach.draft.sandbox import TIMEOUT
+    from replycoach.playbook.loader import load_playbook
+
+    playbook = playbook or load_playbook()
+    now = case.now or now or datetime.now().astimezone()
+    language = choose_language(case, playbook, templates, source)
+    verdict = triage(case, playbook, language)
+    clock = timing(case, playbook, now, source)
+    channel = private_channel(case, playbook, language)
+    notes = case_notes(case, verdict, clock, now, channel, playbook, language)
+    context = lint_context(case, verdict, language, now)
+    if not verdict.replies:
+        return Draft(verdict.situation, verdict.reasons, language, "", clock, notes=notes, context=context)
+
+    variables = template_variables(case, verdict, playbook, language, clock, now, channel)
+    reply = _render(case, verdict, variables, language, templates, timeout or TIMEOUT)
+    result, timing_findings = _lint(reply, playbook, context)
+    for level in COMPACT_LEVELS:  # too long for the channel: shorter phrasings, then fewer sentences
+        if not _too_long(result.diagnostics, playbook):
+            break
+        shorter = _render(case, verdict, {**variables, "compact": level}, language, templates, timeout or TIMEOUT)
+        if len(shorter) < len(reply):
+            reply = shorter
+            result, timing_findings = _lint(reply, playbook, context)
+    clock["findings"] = [{"rule": d.rule, "severity": d.severity.label, "message": d.message}
+                         for d in timing_findings]
+    return Draft(verdict.situation, verdict.reasons, language, reply, clock, result.checklist,
+                 result.diagnostics, notes, result.context.to_dict() if result.context else context)
+
+
+# --- language and context ---------------------------------------------------------------------
+
+
+def available_languages(playbook: Playbook, templates=None) -> list[str]:
+    """Languages with both a playbook lexicon and a template folder (the user's or built-in)."""
+    from pathlib import Path
+
+    from replycoach.core.resources import builtin_dir
+
+    roots = [builtin_dir("templates")] + ([Path(templates)] if templates else [])
+    folders = {p.name for root in roots if root.is_dir() for p in root.iterdir() if p.is_dir()}
+    return [lang for lang in playbook.languages if lang in folders]
+
+
+def choose_language(case, playbook: Playbook, templates, source: str) -> str:
+    from replycoach.playbook.languages import detect
+
+    available = available_languages(playbook, templates)
+    if not available:
+        raise UserError("no language has both a playbook lexicon and templates", source)
+    if case.language:
+        if case.language not in available:
+            raise UserError(f"language: expected one of {', '.join(available)} (got {case.language!r})", source)
+        return case.language
+    sample = " ".join(t for t in (case.complaint.text, case.issue.summary) if t)
+    return detect(sample, available) if sample else ("en" if "en" in available else available[0])
+
+
+def lint_kind(case, verdict: Triage) -> str:
+    if verdict.situation in ("outage", "praise", "off-topic"):
+        return verdict.situation
+    return case.kind if case.kind in ("complaint", "question") else "complaint"
+
+
+def lint_context(case, verdict: Triage, language: str, now: datetime) -> dict:
+    context = {"language": language, "channel": case.channel, "visibility": "public" if case.public else "private",
+               "kind": lint_kind(case, verdict), "fault": case.fault, "stage": "first", "sent_at": now}
+    if verdict.tone:
+        context["tone"] = verdict.tone
+    if case.complaint.received_at:
+        context["received_at"] = case.complaint.received_at
+    return context
+
+
+def timing(case, playbook: Playbook, now: datetime, source: str) -> dict:
+    """How long the customer has waited, against the playbook's target for the channel."""
+    visibility = "public" if case.public else "private"
+    target = target_minutes(playbook.settings.get("first_reply_target_minutes", {}), case.channel, visibility)
+    received = case.complaint.received_at
+    clock = {"received_at": received.isoformat() if received else None, "minutes_waiting": None,
+             "target_minutes": target, "late": False, "sent_at": now.isoformat()}
+    if received is None:
+        return clock
+    waited = now - received
+    if waited < -FUTURE_TOLERANCE:
+        raise UserError(f"complaint.received_at: is later than now ({now.isoformat(timespec='minutes')}); "
+                        "set `now` or check the date", source)
+    minutes = max(waited.total_seconds() / 60, 0.0)
+    clock["minutes_waiting"] = round(minutes, 1)
+    clock["late"] = minutes > target
+    return clock
+
+
+# --- what the templates get ------------------------------------------------------------------
+
+
+def template_variables(case, verdict: Triage, playbook: Playbook, language: str, clock: dict, now: datetime,
+                       channel: dict) -> dict:
+    public = case.public
+    customer = case.customer
+    handle = customer.handle
+    if handle and not handle.startswith("@"):
+        handle = "@" + handle
+    resolution = None
+    if case.resolution:
+        resolution = {"action": _sentence_part(case.resolution.action),
+                      "eta": moment(case.resolution.eta, now) if case.resolution.eta else None,
+                      "done": _shows(case.resolution.action, "resolved", playbook, language)}
+    return {
+        "situation": verdict.situation,
+        "language": language,
+        "channel": case.channel,
+        "public": public,
+        "letter": case.channel in LETTER_CHANNELS,
+        "short": _short_channel(case.channel, playbook),
+        "compact": 0,
+        "customer": {"name": customer.name, "first_name": customer.first_name, "handle": handle},
+        "mention": handle if handle and case.channel in HANDLE_CHANNELS and public else None,
+        "agent": {"name": case.agent.name, "first_name": case.agent.first_name} if case.agent else None,
+        "problem": _clause(case.issue.summary) if case.issue.summary else None,
+        "order_id": None if public else case.issue.order_id,
+        "order_known": bool(case.issue.order_id),
+        "resolution": resolution,
+        "compensation": _clause(case.compensation.offer) if case.compensation else None,
+        "private_channel": channel,
+        "fault": case.fault,
+        "tone": verdict.tone,
+        "late": clock["late"],
+        "follow_up": moment(follow_up_time(now), now),
+        "exposed": list(verdict.exposed),
+        "variants": Variants(_seed(case)),
+    }
+
+
+def private_channel(case, playbook: Playbook, language: str) -> dict:
+    """Where the conversation continues. An address that is personal data stays out of a public reply."""
+    given = case.private_channel
+    if given is None:
+        kind = "email" if case.channel in NO_DM_CHANNELS else "dm"
+        return {"kind": kind, "address": None, "given": False}
+    address = given.address
+    if address and case.public and _is_personal(address, case, playbook, language):
+        address = None
+    return {"kind": given.kind, "address": address, "given": True, "withheld": address != given.address}
+
+
+def _is_personal(text: str, case, playbook: Playbook, language: str) -> bool:
+    if _shows(text, "personal_data", playbook, language):
+        return True
+    return any(_contains(text, value) for value in case.personal_data().values())
+
+
+def _shows(text: str, cue: str, playbook: Playbook, language: str) -> bool:
+    """Whether the playbook's signals for a triage cue find anything in `text`."""
+    from replycoach.matching.lexicon import find_signals
+    from replycoach.triage import cue_signals
+
+    signals = cue_signals(playbook)[cue]
+    hits = find_signals(text, playbook.matchers(language), playbook.signals)
+    return any(hits.get(s) for s in signals)
+
+
+def _short_channel(channel: str, playbook: Playbook) -> bool:
+    """A channel whose length limit (from the playbook's length rules) is a tweet or less."""
+    limits = [r.get("limits", {}).get(channel) for r in playbook.rules if r["kind"] == "length"]
+    return any(limit is not None and limit <= 300 for limit in limits)
+
+
+def moment(value, now: datetime) -> dict:
+    """A time the templates can word in their own language: free text, or day + time parts."""
+    if isinstance(value, str):
+        return {"text": value, "day": None, "time": None, "weekday": None, "date": None}
+    if isinstance(value, datetime):
+        local = value.astimezone(now.tzinfo) if now.tzinfo else value
+        day, clock = local.date(), local.strftime("%H:%M")
+    else:
+        day, clock = value, None
+    delta = (day - now.date()).days
+    if delta == 0:
+        relation = "today"
+    elif delta == 1:
+        relation = "tomorrow"
+    elif 1 < delta < 7:
+        relation = "weekday"
+    else:
+        relation = "date"
+    return {"text": None, "day": relation, "time": clock, "weekday": day.weekday(),
+            "date": day.isoformat(), "day_of_month": day.day, "month": day.month}
+
+
+def follow_up_time(now: datetime) -> datetime:
+    """When a draft without a resolution promises the next update: soon, but within the working day."""
+    start, end = WORKDAY
+    if now.hour < start:
+        return now.replace(hour=NEXT_DAY_HOUR, minute=0, second=0, microsecond=0)
+    later = (now + timedelta(hours=FOLLOW_UP_HOURS, minutes=59)).replace(minute=0, second=0, microsecond=0)
+    if later.date() != now.date() or later.hour > end:
+        next_day = now + timedelta(days=1)
+        return next_day.replace(hour=NEXT_DAY_HOUR, minute=0, second=0, microsecond=0)
+    return later
+
+
+class Variants:
+    """`{% call variants("apology") %}one --- two --- three{% endcall %}` picks one phrasing.
+
+    Every variant is rendered (so a broken one fails on every case, not one in three), and
+    the choice is a stable hash of the case's customer and complaint with the part's name.
+    """
+
+    def __init__(self, seed: str) -> None:
+        self.seed = seed
+
+    def __call__(self, part: str, caller=None) -> str:
+        if caller is None:
+            raise TypeError("variants() is used as {% call variants('part') %} ... {% endcall %}")
+        options = [v.strip() for v in VARIANT_SEPARATOR.split(caller())]
+        options = [v for v in options if v] or [""]
+        return options[self.index(str(part), len(options))]
+
+    def index(self, part: str, count: int) -> int:
+        digest = hashlib.blake2b(f"{self.seed}\x1f{part}".encode(), digest_size=8).digest()
+        return int.from_bytes(digest, "big") % count
+
+
+def _seed(case) -> str:
+    parts = (case.customer.name, case.customer.handle, case.complaint.text, case.issue.summary)
+    return "\x1e".join(p or "" for p in parts)
+
+
+def _clause(text: str) -> str:
+    """A summary or offer continues a sentence: no final full stop, lower-case start."""
+    text = " ".join(text.split()).rstrip(" .!;,")
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and first[1:].islower() and first[0].isupper():
+        text = text[0].lower() + text[1:]
+    return text
+
+
+def _sentence_part(text: str) -> str:
+    """An action opens a sentence: capital start, no final punctuation (the template ends it)."""
+    text = " ".join(text.split()).rstrip(" .!;,")
+    return text[:1].upper() + text[1:]
+
+
+# --- rendering and checking ------------------------------------------------------------------
+
+
+def _render(case, verdict: Triage, variables: dict, language: str, templates, timeout: float) -> str:
+    from replycoach.draft.sandbox import TemplateProblem, limited_environment, render, template_folders
+
+    env = limited_environment(template_folders(templates, language))
+    try:
+        text = render(env, f"{verdict.situation}.j2", variables, timeout=timeout)
+    except TemplateProblem as exc:
+        raise UserError(exc.message, exc.where) from None
+    reply = tidy(text)
+    if case.public:
+        for signal, value in case.personal_data().items():
+            if _contains(reply, value):
+                what = signal.replace("-", " ").replace("number", "").strip() or signal
+                raise UserError(f"the rendered public reply contains the customer's {what} ({signal}); "
+                                "a template must not print personal data", f"{verdict.situation}.j2")
+    return reply
+
+
+def tidy(text: str) -> str:
+    """Whitespace left by parts that had nothing to say: single spaces, at most one blank line."""
+    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.replace("\r\n", "\n").split("\n")]
+    text = "\n".join(lines)
+    text = re.sub(r" +([,.!?;:])(?=\s|$)", r"\1", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip()
+
+
+def _lint(reply: str, playbook: Playbook, context: dict):
+    """Lint the draft; timing findings (about the clock, not the words) are returned apart."""
+    from replycoach.lint.engine import lint_text
+
+    result = lint_text(reply, playbook, context, path="<draft>")
+    clock_rules = {r["name"] for r in playbook.rules if r["kind"] == "timing"}
+    timing_findings = [d for d in result.diagnostics if d.rule in clock_rules]
+    result.diagnostics = [d for d in result.diagnostics if d.rule not in clock_rules]
+    return result, timing_findings
+
+
+def _too_long(diagnostics, playbook: Playbook) -> bool:
+    kinds = {r["name"]: r["kind"] for r in playbook.rules}
+    return any(kinds.get(d.rule) == "length" for d in diagnostics)
+
+
+def _contains(text: str, value: str) -> bool:
+    """Whether `value` appears in `text`, also with its digits written with other separators."""
+    if not value:
+        return False
+    if value.lower() in text.lower():
+        return True
+    digits = re.sub(r"\D", "", value)
+    return len(digits) >= 6 and digits in re.sub(r"(?<=\d)[ .\-()/]+(?=\d)", "", text)
+
+
+# --- coaching --------------------------------------------------------------------------------
+
+
+def case_notes(case, verdict: Triage, clock: dict, now: datetime, channel: dict, playbook: Playbook,
+               language: str) -> list[str]:
+    """What the case still lacks, and what the draft did about it, in the agent's terms."""
+    notes: list[str] = []
+    situation = verdict.situation
+    if situation == "off-topic":
+        return ["no reply drafted: leave the post, or hide it only if it breaks the page's published rules"]
+    if not case.agent:
+        notes.append("agent.name: missing, so the draft is unsigned; sign it with your first name")
+    if not (case.customer.name or case.customer.handle):
+        notes.append("customer.name: missing, so the draft greets without a name; a name shows a person read it")
+    if situation in ("complaint", "hostile", "personal-data-exposed", "outage") and not case.issue.summary:
+        notes.append("issue.summary: missing, so the apology cannot name the problem; say what went wrong")
+    if situation in ("complaint", "hostile", "personal-data-exposed", "outage"):
+        if case.resolution is None:
+            when = describe_time(follow_up_time(now), now)
+            notes.append("resolution: missing; the draft commits to passing the case on and to an update by "
+                         f"{when}; add resolution.action and resolution.eta, then keep that promise")
+        elif case.resolution.eta is None and not _shows(case.resolution.action, "resolved", playbook, language):
+            notes.append("resolution.eta: missing; the draft promises an update instead of a date for the fix")
+    if situation == "needs-details":
+        notes.append("once the customer answers, add issue.summary and resolution to the case and draft again")
+    if situation == "hostile":
+        offer = f"only the case's compensation ({case.compensation.offer})" if case.compensation else "no compensation"
+        notes.append(f"no extra concessions under pressure: the draft offers {offer}, as the case and policy allow")
+    elif case.fault == "company" and not case.compensation and situation in ("complaint", "outage",
+                                                                            "personal-data-exposed"):
+        notes.append("compensation: the company is at fault but the case offers nothing; a small gesture helps")
+    if case.fault == "company" and situation != "praise":
+        notes.append("prevention: the company was at fault; the draft can only say the case was passed on, "
+                     "so name the concrete change that stops a repeat if you know it")
+    if channel.get("withheld"):
+        notes.append("private_channel.address: looks like personal data, so the public reply leaves it out")
+    if case.public and case.channel in PUBLIC_CHANNELS and not case.private_channel and situation != "praise":
+        notes.append("private_channel: not given; the draft invites the customer to "
+                     + ("e-mail" if case.channel in NO_DM_CHANNELS else "a DM"))
+    if clock["received_at"] is None and situation not in ("outage", "praise"):
+        notes.append("complaint.received_at: missing, so the draft cannot tell how late it is")
+    return notes
+
+
+def describe_time(moment_: datetime, now: datetime) -> str:
+    """A time for the coaching (in English, like the rest of the tool's own messages)."""
+    days = (moment_.date() - now.date()).days
+    day = "today" if days == 0 else "tomorrow" if days == 1 else moment_.strftime("%A")
+    return f"{moment_.strftime('%H:%M')} {day}"

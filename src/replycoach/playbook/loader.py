@@ -1,0 +1,314 @@
+"""Loading playbooks: built-in or user files, `extends`/`include`, validation, caching.
+
+The result is a `Playbook` of plain data (dicts straight from the validated models), so the
+engine can run from the cache without importing pydantic. Nothing here knows a rule by name.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from replycoach.core.cache import cached
+from replycoach.core.errors import UserError
+from replycoach.core.resources import builtin_dir
+
+DEFAULT = "default"
+SIGNAL_FIELDS = ("signal", "signals", "unless_with", "unless_present", "only_with")
+
+
+class Playbook:
+    """Merged, validated playbook data; `lexicon`, `triggers` and `examples` are keyed by language."""
+
+    def __init__(self, name: str, rules: list[dict], signals: dict[str, dict], lexicon: dict, examples: dict,
+                 checklist: dict[str, dict], settings: dict, files: list[str], triggers: dict | None = None) -> None:
+        self.name = name
+        self.rules = rules
+        self.signals = signals
+        self.lexicon = lexicon
+        self.examples = examples
+        self.checklist = checklist
+        self.settings = settings
+        self.files = files
+        # where each lexicon entry can start (triggers.analyse), worked out once when the
+        # playbook is built and kept in the cache: parsing every regex costs more than a lint
+        self.triggers = triggers if triggers is not None else {}
+        self._matchers: dict = {}
+        self._derived: dict = {}
+
+    def __repr__(self) -> str:
+        return f"Playbook({self.name!r}, {len(self.rules)} rules, languages {self.languages})"
+
+    @classmethod
+    def from_data(cls, data: dict) -> Playbook:
+        return cls(**data)
+
+    @property
+    def languages(self) -> list[str]:
+        return self.derived("languages", lambda: sorted(lang for lang in self.lexicon if lang != "*"))
+
+    def rule(self, name_or_code: str) -> dict | None:
+        for rule in self.rules:
+            if name_or_code in (rule["name"], rule["code"]):
+                return rule
+        return None
+
+    def derived(self, name: str, build):
+        """Data worked out from the playbook once and kept with it (engines call this per file)."""
+        value = self._derived.get(name)
+        if value is None:
+            value = self._derived[name] = build()
+        return value
+
+    def rule_languages(self, rule: dict) -> list[str]:
+        """Languages whose lexicon has every signal the rule looks for (not its exemptions)."""
+        needed = primary_signals(rule)
+        common = self.lexicon.get("*", {})
+        return [
+            lang for lang in self.languages
+            if all(s in common or s in self.lexicon[lang] for s in needed)
+        ]
+
+    def matchers(self, language: str):
+        """Compiled signal matchers for one language (plus the language-independent ones)."""
+        if language not in self._matchers:
+            from replycoach.matching.lexicon import compile_lexicon
+
+            merged = dict(self.lexicon.get("*", {}))
+            analysis = dict(self.triggers.get("*", {}))
+            for name, entries in self.lexicon.get(language, {}).items():
+                merged[name] = merged.get(name, []) + entries
+                own = self.triggers.get(language, {}).get(name)
+                analysis[name] = analysis.get(name, []) + own if own is not None else []
+            self._matchers[language] = compile_lexicon(merged, self.signals, analysis, f"lexicon-{language}")
+        return self._matchers[language]
+
+
+def primary_signals(rule: dict) -> list[str]:
+    kind = rule["kind"]
+    if kind in ("forbid", "require"):
+        return list(rule["signal"])
+    if kind == "position":
+        return [rule["signal"]]
+    if kind == "cooccur":
+        return list(rule["signals"])
+    return []
+
+
+def referenced_signals(rule: dict) -> set[str]:
+    names: set[str] = set()
+    for key in SIGNAL_FIELDS:
+        value = rule.get(key)
+        if isinstance(value, str):
+            names.add(value)
+        elif value:
+            names.update(value)
+    return names
+
+
+def load_playbook(specs: list[str] | None = None, base_dir: Path | None = None) -> Playbook:
+    """Load the built-in playbook, or the given ones layered in order over it.
+
+    A spec is a built-in name (`default`) or a path to a YAML file. A user file that says
+    `extends: default` (or has no `extends`) is layered over the built-in playbook.
+    """
+    specs = specs or [DEFAULT]
+    roots = [str(_locate(spec, base_dir or Path.cwd())) for spec in specs]
+    data = cached("playbook", "|".join(roots), lambda: _build(roots), split=("lexicon", "triggers", "examples"))
+    return Playbook.from_data(data)
+
+
+def _locate(spec: str, base_dir: Path) -> Path:
+    if "/" not in spec and "\\" not in spec and not spec.endswith((".yaml", ".yml")):
+        path = builtin_dir("playbooks") / f"{spec}.yaml"
+        if not path.is_file():
+            known = sorted(p.stem for p in builtin_dir("playbooks").glob("*.yaml"))
+            raise UserError(f"no built-in playbook {spec!r} (built-in: {', '.join(known)})", "playbook")
+        return path
+    path = (base_dir / spec).resolve()
+    if not path.is_file():
+        raise UserError("playbook file not found", str(path))
+    return path
+
+
+class _Merger:
+    def __init__(self) -> None:
+        self.files: list[str] = []
+        self.name = DEFAULT
+        self.rules: dict[str, dict] = {}
+        self.rule_origin: dict[str, str] = {}
+        self.signals: dict[str, dict] = {}
+        self.lexicon: dict[str, dict[str, list[dict]]] = {}
+        self.examples: dict[str, dict[str, dict]] = {}
+        self.checklist: dict[str, dict] = {}
+        self.settings: dict = {}
+        self.overrides: list[tuple[str, dict]] = []
+        self.seen: set[str] = set()
+
+    def add(self, path: Path, layer: str, chain: tuple[str, ...] = ()) -> None:
+        key = str(path)
+        if key in chain:
+            raise UserError("playbook includes or extends itself (a cycle)", key)
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        model = _validate_file(path)
+        if model.extends:
+            self.add(_locate(model.extends, path.parent), model.extends, (*chain, key))
+        elif layer == "user" and DEFAULT not in {Path(p).stem for p in self.files}:
+            self.add(_locate(DEFAULT, path.parent), DEFAULT, (*chain, key))
+        self.files.append(key)
+        if model.name:
+            self.name = model.name
+        for sub in model.include:
+            self.add((path.parent / sub).resolve(), layer if layer != "user" else "include", (*chain, key))
+        if model.settings:
+            for k, v in model.settings.model_dump(exclude_defaults=True).items():
+                self.settings[k] = {**self.settings[k], **v} if isinstance(v, dict) and k in self.settings else v
+        for name, item in model.checklist.items():
+            self.checklist[name] = item.model_dump()
+        for name, sig in model.signals.items():
+            self.signals[name] = sig.model_dump()
+        for rule in model.rules:
+            data = rule.model_dump()
+            origin = self.rule_origin.get(rule.name)
+            if origin == key:
+                raise UserError(f"rule {rule.name!r} is defined twice", key)
+            clash = next((r for r in self.rules.values() if r["code"] == rule.code and r["name"] != rule.name), None)
+            if clash:
+                raise UserError(f"rule {rule.name!r} reuses code {rule.code} of rule {clash['name']!r}", key)
+            self.rules[rule.name] = data
+            self.rule_origin[rule.name] = key
+        for lang, signals in model.lexicon.items():
+            target = self.lexicon.setdefault(lang, {})
+            for name, entries in signals.items():
+                existing = target.setdefault(name, [])
+                known = {(e["phrase"] or "").lower() for e in existing if e["phrase"]}
+                for entry in entries:
+                    dumped = entry.model_dump(by_alias=True)
+                    if dumped["phrase"] and dumped["phrase"].lower() in known:
+                        continue
+                    existing.append(dumped)
+        for lang, sets in model.examples.items():
+            for rule_name, example in sets.items():
+                self.examples.setdefault(lang, {})[rule_name] = example.model_dump()
+        for name, override in model.override.items():
+            self.overrides.append((key, {"name": name, **override.model_dump(exclude_none=True)}))
+
+    def result(self) -> dict:
+        for where, override in self.overrides:
+            name = override.pop("name")
+            rule = self.rules.get(name) or next((r for r in self.rules.values() if r["code"] == name), None)
+            if rule is None:
+                raise UserError(f"override names unknown rule {name!r}", where)
+            rule.update(override)
+        for name, rule in self.rules.items():
+            where = self.rule_origin[name]
+            for signal in referenced_signals(rule):
+                if signal not in self.signals:
+                    raise UserError(f"rule {name!r} uses undefined signal {signal!r}", where)
+        for lang, signals in self.lexicon.items():
+            for signal in signals:
+                if signal not in self.signals:
+                    raise UserError(f"lexicon ({lang}) gives phrases for undefined signal {signal!r}", self.files[-1])
+        for lang, sets in self.examples.items():
+            for rule_name in sets:
+                if rule_name not in self.rules:
+                    raise UserError(f"examples ({lang}) for unknown rule {rule_name!r}", self.files[-1])
+        for sig_name, sig in self.signals.items():
+            for other in sig["suppressed_by"]:
+                if other not in self.signals:
+                    raise UserError(f"signal {sig_name!r} is suppressed_by undefined signal {other!r}", self.files[-1])
+        return {
+            "name": self.name,
+            "rules": sorted(self.rules.values(), key=lambda r: r["code"]),
+            "signals": self.signals,
+            "lexicon": self.lexicon,
+            "examples": self.examples,
+            "checklist": self.checklist,
+            "settings": self.settings,
+            "files": self.files,
+        }
+
+
+def _build(roots: list[str]) -> tuple[dict, list[str]]:
+    merger = _Merger()
+    builtin = builtin_dir("playbooks").resolve()
+    for root in roots:
+        path = Path(root)
+        merger.add(path, "builtin" if path.parent == builtin else "user")
+    data = merger.result()
+    from replycoach.matching.lexicon import check, entry_analysis
+
+    data["triggers"] = {
+        lang: {name: [entry_analysis(e) for e in entries] for name, entries in signals.items()}
+        for lang, signals in data["lexicon"].items()
+    }
+    # compile every language once, so a bad pattern is reported now (naming its file)
+    playbook = Playbook.from_data(data)
+    for lang in [*playbook.languages, "*"]:
+        try:
+            check(playbook.matchers(lang))
+        except ValueError as exc:
+            raise UserError(str(exc), f"lexicon {lang}") from None
+    return data, merger.files
+
+
+def _validate_file(path: Path):
+    from pydantic import ValidationError
+
+    from replycoach.core.yamlio import load_yaml
+    from replycoach.playbook.schema import PlaybookFile
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"cannot read playbook: {exc}", str(path)) from None
+    raw = load_yaml(text, str(path))
+    try:
+        return PlaybookFile.model_validate(raw if raw is not None else {})
+    except ValidationError as exc:
+        raise UserError(describe_validation_error(exc, text), str(path)) from None
+
+
+def describe_validation_error(exc, text: str) -> str:
+    """First few pydantic errors as `key.path (line N): message`, in a user's terms."""
+    lines = []
+    for error in exc.errors()[:3]:
+        loc = [p for p in error["loc"] if not (isinstance(p, str) and p in _UNION_TAGS)]
+        dotted = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in loc).replace(".[", "[")
+        line = locate_line(text, loc)
+        at = f" (line {line})" if line else ""
+        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            message = "unknown key"
+        lines.append(f"{dotted or 'top level'}{at}: {message}")
+    more = len(exc.errors()) - 3
+    return "; ".join(lines) + (f"; and {more} more" if more > 0 else "")
+
+
+_UNION_TAGS = {"forbid", "require", "position", "cooccur", "shouting", "length", "placeholder", "variables",
+               "timing", "near-duplicate", "template-syntax", "function-before[_entries(), list[Entry]]"}
+
+
+def locate_line(text: str, loc: list) -> int | None:
+    """Line number of the YAML node at `loc`, as far down the path as the file goes."""
+    import yaml
+
+    try:
+        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return None
+    found = node
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if k.value == str(part)), None)
+            if match is None:
+                key_node = next((k for k, _ in node.value if k.value == str(part)), None)
+                found = key_node or found
+                break
+            node = found = match
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = found = node.value[part]
+        else:
+            continue
+    return found.start_mark.line + 1 if found is not None else None

@@ -1,0 +1,151 @@
+"""The situation a reply answers, merged from config, front matter and flags.
+
+Rules say when they apply in terms of these keys, so a key that is not known gets the
+common case (a first public reply to a complaint) and is recorded as *assumed*: the output
+shows what was assumed, so a user can see why a rule did or did not fire.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import NamedTuple
+
+from replycoach.core.errors import UserError
+from replycoach.matching import regexcache
+
+PUBLIC_CHANNELS = frozenset(
+    {"twitter", "x", "facebook", "instagram", "tiktok", "review", "youtube", "linkedin", "forum", "threads"}
+)
+PRIVATE_CHANNELS = frozenset({"email", "chat", "sms", "phone", "dm", "whatsapp", "messenger", "ticket"})
+CHANNELS = PUBLIC_CHANNELS | PRIVATE_CHANNELS
+LANGUAGE_CODE = regexcache.compile(r"^[a-z]{2,3}$")
+
+CHOICES: dict[str, frozenset[str]] = {
+    "channel": CHANNELS,
+    "visibility": frozenset({"public", "private"}),
+    "kind": frozenset({"complaint", "question", "outage", "off-topic", "praise"}),
+    "tone": frozenset({"calm", "angry", "abusive", "ultimatum", "unknown"}),
+    "fault": frozenset({"company", "customer", "third_party", "unknown"}),
+    "stage": frozenset({"first", "follow-up", "resolution"}),
+}
+DEFAULTS = {"kind": "complaint", "stage": "first", "fault": "unknown", "tone": "unknown", "visibility": "public"}
+KEYS = ("language", "channel", "visibility", "kind", "tone", "fault", "stage", "received_at", "sent_at", "template")
+ALIASES = {"third-party": "third_party", "followup": "follow-up", "follow_up": "follow-up", "first_reply": "first",
+           "first-reply": "first", "offtopic": "off-topic", "off_topic": "off-topic"}
+
+
+class Context(NamedTuple):
+    language: str = ""
+    channel: str = ""
+    visibility: str = "public"
+    kind: str = "complaint"
+    tone: str = "unknown"
+    fault: str = "unknown"
+    stage: str = "first"
+    template: bool = False
+    received_at: datetime | None = None
+    sent_at: datetime | None = None
+    late: bool = False
+    minutes_waiting: float | None = None
+    assumed: tuple[str, ...] = ()
+
+    def value(self, key: str):
+        return getattr(self, key)
+
+    def to_dict(self) -> dict:
+        out = {k: getattr(self, k) for k in ("language", "channel", "visibility", "kind", "tone", "fault", "stage")}
+        out["channel"] = out["channel"] or None
+        if self.template:
+            out["template"] = True
+        for key in ("received_at", "sent_at"):
+            if getattr(self, key):
+                out[key] = getattr(self, key).isoformat()
+        if self.minutes_waiting is not None:
+            out["minutes_waiting"] = round(self.minutes_waiting, 1)
+            out["late"] = self.late
+        out["assumed"] = list(self.assumed)
+        return out
+
+    def with_language(self, language: str, detected: bool) -> Context:
+        assumed = (*self.assumed, "language") if detected and "language" not in self.assumed else self.assumed
+        return self._replace(language=language, assumed=assumed)
+
+
+def normalise(raw: dict, where: str) -> dict:
+    """Check one layer's keys and values; unknown keys and values are user errors."""
+    out: dict = {}
+    for key, value in raw.items():
+        if value is None:
+            continue
+        key = str(key).replace("-", "_") if str(key) not in KEYS else str(key)
+        if key not in KEYS:
+            raise UserError(f"unknown context key {key!r} (expected one of: {', '.join(KEYS)})", where)
+        if key in ("received_at", "sent_at"):
+            out[key] = parse_time(value, where, key)
+            continue
+        if key == "template":
+            out[key] = bool(value)
+            continue
+        text = str(value).strip().lower()
+        text = ALIASES.get(text, text)
+        if key == "language":
+            if not LANGUAGE_CODE.match(text):
+                raise UserError(f"invalid language code {value!r} (expected e.g. en, pl, bg)", where)
+        elif text not in CHOICES[key]:
+            raise UserError(f"unknown {key} {value!r} (expected one of: {', '.join(sorted(CHOICES[key]))})", where)
+        out[key] = text
+    return out
+
+
+def iso_moment(text: str) -> datetime:
+    """An ISO-8601 time as an aware datetime; a time without a zone is taken as UTC.
+
+    One parser for every place a user gives a time (front matter, flags, case files), so
+    they all accept and reject the same spellings. Raises ValueError.
+    """
+    text = text.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def parse_time(value, where: str, key: str) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    try:
+        return iso_moment(str(value))
+    except ValueError:
+        raise UserError(f"{key} {value!r} is not an ISO-8601 time (e.g. 2024-05-01T14:30:00Z)", where) from None
+
+
+def resolve(layers: list[dict], targets: dict[str, int] | None = None) -> Context:
+    """Merge normalised layers, later ones winning, and fill the rest with the common case."""
+    merged: dict = {}
+    for layer in layers:
+        merged.update(layer)
+    assumed = []
+    if "visibility" not in merged:
+        channel = merged.get("channel")
+        if channel in PRIVATE_CHANNELS:
+            merged["visibility"] = "private"
+        elif channel in PUBLIC_CHANNELS:
+            merged["visibility"] = "public"
+    for key, default in DEFAULTS.items():
+        if key not in merged:
+            merged[key] = default
+            if key != "tone":
+                assumed.append(key)
+    received, sent = merged.get("received_at"), merged.get("sent_at")
+    if received and sent:
+        minutes = (sent - received).total_seconds() / 60
+        merged["minutes_waiting"] = minutes
+        merged["late"] = minutes > target_minutes(targets or {}, merged.get("channel", ""), merged["visibility"])
+    return Context(**merged, assumed=tuple(assumed))
+
+
+def target_minutes(targets: dict[str, int], channel: str, visibility: str) -> int:
+    """The playbook's first-reply target for a channel, falling back by visibility."""
+    if channel in targets:
+        return targets[channel]
+    return targets.get(visibility, 60 if visibility == "public" else 24 * 60)
