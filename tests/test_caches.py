@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from replycoach.matching import regexcache
+from replycoach.core import regexcache
 
 PATTERNS = [
     (r"(?<![\w@#])(?:(?P<e0>sorry(?!\w))|(?P<e1>apologi[sz]e\w*))", re.I | re.M),

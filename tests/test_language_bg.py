@@ -183,7 +183,7 @@ def test_every_pattern_stays_fast_on_hostile_input(name):
     import re
     import time
 
-    from replycoach.matching.lexicon import entry_regex
+    from replycoach.matching import entry_regex
 
     text, limit = HOSTILE[name]
     for signal, entries in BOOK.lexicon["bg"].items():

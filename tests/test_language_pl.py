@@ -354,7 +354,7 @@ _HOSTILE = ["a" * 20_000, "przepraszam " * 1_700, "Pani " * 4_000, ("nie " * 3 +
 
 
 def test_patterns_do_not_backtrack_catastrophically():
-    from replycoach.matching.lexicon import entry_regex
+    from replycoach.matching import entry_regex
 
     slow = []
     for signal, entries in BOOK.lexicon["pl"].items():

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from replycoach.matching.lexicon import OPAQUE, find_signals, opaque_spans
+from replycoach.matching import OPAQUE, find_signals, opaque_spans
 from replycoach.playbook.loader import load_playbook
 from replycoach.playbook.schema import ShoutingRule
 from replycoach.reply.document import SENTENCE_END, Document

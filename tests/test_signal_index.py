@@ -14,8 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from replycoach.matching.analysis import ODD, PREFIX, entry_gate, entry_keys, entry_needs, entry_screen, fold
-from replycoach.matching.lexicon import Matchers, compile_lexicon, entry_regex, find_signals
+from replycoach.matching import Matchers, compile_lexicon, entry_regex, find_signals
+from replycoach.matching.analysis import PREFIX, entry_keys, entry_needs
+from replycoach.matching.fold import ODD, fold
+from replycoach.matching.screens import entry_gate, entry_screen
 from replycoach.playbook.loader import load_playbook
 
 BOOK = load_playbook()
@@ -206,7 +208,7 @@ def test_fold_keeps_length_and_equates_what_ignorecase_equates():
         assert re.fullmatch(a, b, re.I) and fold(a) == fold(b)
     assert PREFIX == "*"
     # fold skips the table for ASCII text: that is only right while the table moves no ASCII letter
-    from replycoach.matching.analysis import FOLD
+    from replycoach.matching.fold import FOLD
 
     assert all(FOLD[code] == code for code in FOLD if code < 128)
     assert fold("We'll SEND it; thanks, Ann") == "we'll send it; thanks, ann"
@@ -251,7 +253,7 @@ def test_skipping_rules_whose_signals_are_absent_changes_no_finding(lang, monkey
 def test_scanned_entries_that_match_at_one_place_resolve_as_the_signals_regex_does():
     """Two entries no word can key, both matching at the same place: the one the signal's
     regex tries first wins (a `\\b` entry before a plain one), whatever their lengths."""
-    from replycoach.matching.lexicon import Matchers, compile_lexicon
+    from replycoach.matching import Matchers, compile_lexicon
 
     lexicon = {"numbers": [{"pattern": r"\b\d{3}"}, {"pattern": r"(?:#)?\d{5}"}]}
     matchers = compile_lexicon(lexicon, {"numbers": {}}, regex_group="test-scan-ties")

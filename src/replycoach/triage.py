@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from replycoach.core.errors import UserError
-from replycoach.matching.lexicon import find_signals
+from replycoach.matching import find_signals
 from replycoach.playbook.loader import Playbook
 
 SITUATIONS = ("complaint", "needs-details", "hostile", "off-topic", "outage", "personal-data-exposed", "praise")

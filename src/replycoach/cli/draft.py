@@ -52,8 +52,8 @@ def draft(
     still has errors (e.g. from the case's own wording), 2 when the case, a flag or a
     template is wrong.
     """
+    from replycoach.core import regexcache
     from replycoach.core.errors import UserError
-    from replycoach.matching import regexcache
 
     try:
         with regexcache.for_imports("imports-draft"):  # pydantic, Jinja, YAML: their regexes from the cache

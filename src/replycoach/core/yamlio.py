@@ -13,7 +13,7 @@ def load_yaml(text: str, where: str):
     import sys
 
     if "yaml" not in sys.modules:  # its import compiles ~10 ms of regexes: from the cache instead
-        from replycoach.matching import regexcache
+        from replycoach.core import regexcache
 
         with regexcache.for_imports("imports-yaml"):
             import yaml

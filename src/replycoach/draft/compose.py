@@ -212,7 +212,7 @@ def _is_personal(text: str, case, playbook: Playbook, language: str) -> bool:
 
 def _shows(text: str, cue: str, playbook: Playbook, language: str) -> bool:
     """Whether the playbook's signals for a triage cue find anything in `text`."""
-    from replycoach.matching.lexicon import find_signals
+    from replycoach.matching import find_signals
     from replycoach.triage import cue_signals
 
     signals = cue_signals(playbook)[cue]

@@ -11,8 +11,8 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from replycoach.matching import regexcache
-from replycoach.matching.lexicon import OPAQUE, Hit, opaque_spans
+from replycoach.core import regexcache
+from replycoach.matching import OPAQUE, Hit, opaque_spans
 from replycoach.reply.context import Context, target_minutes
 from replycoach.reply.document import Document, word_count
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from replycoach.core.diagnostic import Diagnostic, Severity
 from replycoach.kinds import EVALUATORS, FIRES_ONLY_ON, any_found
-from replycoach.matching.lexicon import find_signals, opaque_spans
+from replycoach.matching import find_signals, opaque_spans
 from replycoach.playbook.languages import detect
 from replycoach.playbook.loader import Playbook, referenced_signals
 from replycoach.reply.context import Context, resolve

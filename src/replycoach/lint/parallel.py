@@ -216,7 +216,7 @@ def _save_caches() -> None:
     """Workers end without running atexit handlers: keep what this chunk compiled or parsed."""
     import sys
 
-    from replycoach.matching import regexcache
+    from replycoach.core import regexcache
 
     regexcache.save()
     templating = sys.modules.get("replycoach.draft.sandbox")

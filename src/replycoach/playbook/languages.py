@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from replycoach.matching import regexcache
+from replycoach.core import regexcache
 
 CYRILLIC = regexcache.compile(r"[\u0400-\u04FF]")
 LATIN = regexcache.compile(r"[A-Za-z]")

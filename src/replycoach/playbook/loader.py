@@ -71,7 +71,7 @@ class Playbook:
     def matchers(self, language: str):
         """Compiled signal matchers for one language (plus the language-independent ones)."""
         if language not in self._matchers:
-            from replycoach.matching.lexicon import compile_lexicon
+            from replycoach.matching import compile_lexicon
 
             merged = dict(self.lexicon.get("*", {}))
             analysis = dict(self.triggers.get("*", {}))
@@ -237,7 +237,8 @@ def _build(roots: list[str]) -> tuple[dict, list[str]]:
         path = Path(root)
         merger.add(path, "builtin" if path.parent == builtin else "user")
     data = merger.result()
-    from replycoach.matching.lexicon import check, entry_analysis
+    from replycoach.matching import check
+    from replycoach.matching.entries import entry_analysis
 
     data["triggers"] = {
         lang: {name: [entry_analysis(e) for e in entries] for name, entries in signals.items()}

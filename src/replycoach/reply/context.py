@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import NamedTuple
 
+from replycoach.core import regexcache
 from replycoach.core.errors import UserError
-from replycoach.matching import regexcache
 
 PUBLIC_CHANNELS = frozenset(
     {"twitter", "x", "facebook", "instagram", "tiktok", "review", "youtube", "linkedin", "forum", "threads"}

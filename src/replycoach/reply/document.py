@@ -11,8 +11,8 @@ import re
 from bisect import bisect_right
 from typing import NamedTuple
 
+from replycoach.core import regexcache
 from replycoach.core.errors import UserError
-from replycoach.matching import regexcache
 
 FRONT_MATTER = regexcache.compile(
     r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:---|\.\.\.)[ \t]*$\r?\n?", re.S | re.M)

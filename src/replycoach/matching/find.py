@@ -1,0 +1,86 @@
+"""Finding a reply's signals: the fast path, and the plain one it must always equal.
+
+`find_signals` is what the engine calls: the word index (`index.Matchers`) hands each
+signal only the places where one of its entries can start. `find_plain` is the meaning of
+the same call, with every signal's whole regex run over the text by `re.finditer`, and no
+index, screen or gate: the test suite checks on every built-in example and on generated
+text that the two agree hit for hit.
+"""
+
+from __future__ import annotations
+
+from replycoach.matching.entries import Hit
+from replycoach.matching.index import Matchers
+from replycoach.matching.lexicon import Matcher
+from replycoach.matching.opaque import opaque_spans
+
+
+def find_signals(text: str, matchers: Matchers, definitions: dict[str, dict],
+                 skip_spans: list[tuple[int, int]] = (), only: frozenset[str] | None = None,
+                 opaque: list[tuple[int, int]] | None = None) -> dict[str, list[Hit]]:
+    """All hits of every signal (or of those in `only`), kept by `_policy`.
+
+    A signal without hits has no key (rules and the checklist test presence with set operations).
+
+    `only` must hold every signal that can suppress one of its signals (see
+    `lint.plan.signals_read`), so the hits kept are those a full match would keep.
+    """
+    found: dict[str, list[Hit]] = {}
+    candidates, low = matchers.candidates(text) if isinstance(matchers, Matchers) else (None, None)
+    for name, matcher in matchers.items():
+        if only is not None and name not in only:
+            continue
+        if candidates is not None and name not in candidates and not matcher.rest and not matcher.scan_all:
+            continue  # no entry of this signal can start anywhere in this text
+        hits = matcher.find(text, candidates.get(name, ()) if candidates is not None else None, low)
+        if hits:
+            found[name] = hits
+    return _policy(found, text, matchers, definitions, skip_spans, opaque)
+
+
+def find_plain(text: str, matchers: dict[str, Matcher], definitions: dict[str, dict],
+               skip_spans: list[tuple[int, int]] = (), only: frozenset[str] | None = None,
+               opaque: list[tuple[int, int]] | None = None) -> dict[str, list[Hit]]:
+    """What `find_signals` means: each signal's whole regex over the whole text, then the same policy."""
+    found: dict[str, list[Hit]] = {}
+    for name, matcher in matchers.items():
+        if only is not None and name not in only:
+            continue
+        hits = matcher.plain_hits(text)
+        if hits:
+            found[name] = hits
+    return _policy(found, text, matchers, definitions, skip_spans, opaque)
+
+
+def _policy(found: dict[str, list[Hit]], text: str, matchers: dict[str, Matcher], definitions: dict[str, dict],
+            skip_spans, opaque) -> dict[str, list[Hit]]:
+    """Which raw hits count: none inside a URL or @handle (unless the signal may match there),
+    none on a span the caller skips (a template marker), none where a suppressing signal hit."""
+    if opaque is None:
+        opaque = opaque_spans(text)
+    for name, hits in list(found.items()):
+        if opaque and not matchers[name].match_opaque:
+            hits = [h for h in hits if not _inside(h, opaque)]
+        if hits and skip_spans:
+            hits = [h for h in hits if not _overlaps(h, skip_spans)]
+        if hits:
+            found[name] = hits
+        else:
+            del found[name]
+    for name, hits in list(found.items()):
+        suppressors = [h for other in definitions.get(name, {}).get("suppressed_by", ()) for h in found.get(other, ())]
+        if suppressors:
+            kept = [h for h in hits if not any(h.start < s.end and s.start < h.end for s in suppressors)]
+            if kept:
+                found[name] = kept
+            else:
+                del found[name]
+    return found
+
+
+def _inside(hit: Hit, spans) -> bool:
+    return any(s <= hit.start and hit.end <= e for s, e in spans)
+
+
+def _overlaps(hit: Hit, spans) -> bool:
+    return any(hit.start < e and s < hit.end for s, e in spans)
