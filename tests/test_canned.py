@@ -261,7 +261,7 @@ def test_near_duplicate_can_be_silenced_inline(tmp_path):
 @given(st.lists(st.frozensets(st.integers(0, 12), min_size=0, max_size=10), min_size=2, max_size=25),
        st.sampled_from([0.5, 0.7, 0.85, 1.0]))
 def test_prefix_filter_finds_exactly_the_pairs_brute_force_finds(sets, threshold):
-    from replycoach.lint.duplicates import MIN_SHINGLES, similar_pairs
+    from replycoach.kinds.duplicates import MIN_SHINGLES, similar_pairs
 
     expected = {}
     for i in range(len(sets)):

@@ -202,7 +202,7 @@ def test_every_draft_keeps_its_promises(generated):
     if case.public:
         for value in case.personal_data().values():
             assert value.lower() not in reply.lower() and not _digits_in(reply, value), reply
-    doc = Document.parse(reply, front_matter=False)
+    doc = Document.parse(reply, BOOK.conventions, front_matter=False)
     assert not doc.placeholders, [p.raw for p in doc.placeholders]
     for leftover in ("{{", "{%", "None", "undefined", "  "):
         assert leftover not in reply

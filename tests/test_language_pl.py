@@ -372,6 +372,6 @@ def test_patterns_do_not_backtrack_catastrophically():
 def test_a_word_scores_for_one_language_only():
     """Detection counts Polish and English function words separately; a word in both lists
     would make a mixed reply score for both."""
-    from replycoach.playbook.languages import ENGLISH_WORDS, POLISH_WORDS
-
-    assert not POLISH_WORDS & ENGLISH_WORDS
+    packs = BOOK.language_packs
+    assert packs["pl"]["words"] and packs["en"]["words"]
+    assert not {w.lower() for w in packs["pl"]["words"]} & {w.lower() for w in packs["en"]["words"]}

@@ -8,7 +8,9 @@ from collections import Counter
 import pytest
 
 from replycoach.core.resources import builtin_dir
-from replycoach.playbook.loader import load_playbook, referenced_signals
+from replycoach.kinds import rule_languages
+from replycoach.playbook.loader import load_playbook
+from replycoach.playbook.model import referenced_signals
 
 BOOK = load_playbook(["default"])
 RULES_MD_NAMES = {
@@ -62,7 +64,7 @@ def test_patterns_compile_and_phrases_are_not_duplicated(lang):
 
 @pytest.mark.parametrize("lang", ["en", "pl", "bg"])
 def test_every_language_covers_every_signal_a_rule_needs(lang):
-    missing = [r["name"] for r in BOOK.rules if r["kind"] != "near-duplicate" and lang not in BOOK.rule_languages(r)]
+    missing = [r["name"] for r in BOOK.rules if r["kind"] != "near-duplicate" and lang not in rule_languages(BOOK, r)]
     assert not missing, f"{lang} lacks signals for {missing}"
 
 

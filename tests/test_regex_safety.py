@@ -94,7 +94,7 @@ def test_the_engine_path_finishes_on_pathological_input(lang):
         if name in slow:
             continue
         with hang_guard(60, f"find_signals ({lang}) on {name!r}"):
-            doc = Document.parse(text, front_matter=False)
+            doc = Document.parse(text, BOOK.conventions, front_matter=False)
             find_signals(doc.analysed, BOOK.matchers(lang), BOOK.signals)
 
 

@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from replycoach.matching import Matchers, compile_lexicon, entry_regex, find_signals
-from replycoach.matching.analysis import PREFIX, entry_keys, entry_needs
+from replycoach.matching.analysis import entry_keys, entry_needs
+from replycoach.matching.entries import PREFIX
 from replycoach.matching.fold import ODD, fold
 from replycoach.matching.screens import entry_gate, entry_screen
 from replycoach.playbook.loader import load_playbook
@@ -218,10 +219,10 @@ def test_fold_keeps_length_and_equates_what_ignorecase_equates():
 def test_matching_only_the_signals_the_rules_need_keeps_their_hits_exactly(lang):
     """The engine matches only what the rules in play read (plus their suppressors); a rule
     must see exactly the hits a full match would give it, suppression included."""
-    from replycoach.lint.engine import _signals_needed
+    from replycoach.lint.plan import signals_read
 
     rules = [r for r in BOOK.rules if r["kind"] in ("forbid", "require")][:8]
-    needed = _signals_needed(BOOK, rules)
+    needed = signals_read(BOOK, rules)
     assert needed < set(BOOK.signals)  # a real subset, or this test proves nothing
     matchers = BOOK.matchers(lang)
     for text in examples(lang):
@@ -235,17 +236,17 @@ def test_matching_only_the_signals_the_rules_need_keeps_their_hits_exactly(lang)
 def test_skipping_rules_whose_signals_are_absent_changes_no_finding(lang, monkeypatch):
     """The engine skips a forbid, position or cooccur rule when none of its signals was found;
     every worked example lints to the same findings as when every rule is called."""
-    from replycoach.lint import engine
+    from replycoach import kinds
     from replycoach.lint.engine import lint_text
+    from replycoach.lint.plan import Planner
 
     texts = list(examples(lang))
     gated = [lint_text(text, BOOK, {"language": lang}).diagnostics for text in texts]
-    BOOK.derived("rule_plans", dict).clear()
-    monkeypatch.setattr(engine, "FIRES_ONLY_ON", {})
-    try:
-        called = [lint_text(text, BOOK, {"language": lang}).diagnostics for text in texts]
-    finally:
-        BOOK.derived("rule_plans", dict).clear()
+    every_kind_called = {name: kind._replace(fires_on_signals=False) for name, kind in kinds.KINDS.items()}
+    monkeypatch.setattr(kinds, "KINDS", every_kind_called)
+    monkeypatch.setitem(BOOK._derived, "planner", Planner(BOOK))  # plans made with the patched kinds
+    called = [lint_text(text, BOOK, {"language": lang}).diagnostics for text in texts]
+    assert all(planned.fires_on is None for plan in BOOK._derived["planner"]._plans.values() for planned in plan.rules)
     assert gated == called
     assert sum(map(len, gated)) > len(texts) // 2  # the examples do have findings to compare
 

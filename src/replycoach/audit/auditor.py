@@ -30,6 +30,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from replycoach.core.errors import UserError
+from replycoach.kinds import kind_of
 
 SHOWN_LINES = 5  # line numbers kept per problem reason
 MAX_LINE_BYTES = 64 * 1024 * 1024
@@ -522,7 +523,6 @@ class Verdict:
     detail: str | None = None
 
 
-UNQUOTED_KINDS = frozenset({"require", "timing", "length"})
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 _WORKER: dict = {}  # set in the parent before the pool forks, so workers inherit the loaded playbook
 
@@ -533,13 +533,13 @@ def _lint_one(text: str, layer: dict, path: str) -> tuple[Verdict, list[tuple]]:
 
     playbook, selection, names = _WORKER["playbook"], _WORKER["selection"], _WORKER["checklist"]
     try:
-        doc = Document.parse(text, path, front_matter=False)
+        doc = Document.parse(text, playbook.conventions, path, front_matter=False)
         result = lint_document(doc, playbook, [layer], selection)
     except Exception as exc:  # an engine bug must not end an audit of a million replies
         return Verdict("lint-failed", detail=f"{type(exc).__name__}: {exc}"[:200]), []
     if result.error:
         return Verdict("unsupported-language", language=result.language, detail=result.language), []
-    kinds = _WORKER["kinds"]
+    quoting = _WORKER["quoting"]
     fired: dict[str, tuple[str, str, int]] = {}
     counts = [0, 0, 0]
     findings = []
@@ -549,7 +549,7 @@ def _lint_one(text: str, layer: dict, path: str) -> tuple[Verdict, list[tuple]]:
         if d.rule not in fired or fired[d.rule][2] < severity:
             fired[d.rule] = (d.rule, d.code, severity)
         # a missing thing is anchored on a sentence that is not itself the problem: don't quote it
-        quoted = "" if kinds.get(d.rule) in UNQUOTED_KINDS else d.match[:120]
+        quoted = d.match[:120] if d.rule in quoting else ""
         findings.append((d.rule, d.code, d.severity.label, d.message, quoted))
     findings.sort(key=lambda f: -SEVERITY_RANK[f[2]])
     checklist = tuple(bool(result.checklist.get(n)) for n in names)
@@ -822,7 +822,7 @@ class Auditor:
         self.linter: ReplyLinter | None = None
         if options.lint:
             _WORKER.update(playbook=playbook, selection=selection, checklist=names,
-                           kinds={r["name"]: r["kind"] for r in playbook.rules})
+                           quoting={r["name"] for r in playbook.rules if kind_of(r).quotes_match})
             for lang in playbook.languages:
                 playbook.matchers(lang)  # compile once here, so forked workers inherit them
             self.linter = ReplyLinter(self.quality, self.problems, workers, options.language)

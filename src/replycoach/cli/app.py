@@ -181,6 +181,7 @@ def rules_list(
     """List every rule: name, code, severity, family and languages."""
     if ctx.invoked_subcommand is not None:
         return
+    from replycoach.kinds import rule_languages
     from replycoach.playbook.loader import load_playbook
     from replycoach.playbook.reference import rules_table
 
@@ -192,7 +193,7 @@ def rules_list(
         import json
 
         rows = [{"name": r["name"], "code": r["code"], "severity": r["severity"], "family": r["family"],
-                 "languages": book.rule_languages(r), "summary": r["summary"], "enabled": r["enabled"]}
+                 "languages": rule_languages(book, r), "summary": r["summary"], "enabled": r["enabled"]}
                 for r in book.rules]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return

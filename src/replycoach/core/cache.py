@@ -159,3 +159,29 @@ class _Parts(Mapping):
 
     def __contains__(self, sub: object) -> bool:
         return sub in self._keys
+
+
+_savers: list[Callable[[], None]] = []
+
+
+def save_at_exit(save: Callable[[], None]) -> None:
+    """Have `save` run when the run ends: what a cache learned in this process, written back.
+
+    The CLI runs the savers as it exits; a forked worker, which ends without exit handlers,
+    calls `save_all` after each chunk.
+    """
+    if save in _savers:
+        return
+    if not _savers:
+        import atexit
+
+        atexit.register(save_all)
+    _savers.append(save)
+
+
+def save_all() -> None:
+    import contextlib
+
+    for save in list(_savers):
+        with contextlib.suppress(Exception):  # keeping a cache is a nicety: never the reason a run fails
+            save()

@@ -74,7 +74,6 @@ class _Group:
 _groups: dict[str, _Group] = {}
 _compiled: dict[str, re.Pattern] = {}  # key -> pattern, for callers that ask again (like re's own cache)
 _added: dict[tuple[str, str], dict] = {}  # (directory, group) -> {key: record} compiled in this run
-_registered = False
 
 
 def compile(source: str, flags: int = 0, group: str = "module") -> re.Pattern:
@@ -117,7 +116,9 @@ def _compile(source: str, flags: int, key: str, group: str) -> re.Pattern:
     directory = _directory()
     if directory is not None:  # remembered with its folder: the cache setting may change before exit
         _added.setdefault((directory, group), {})[key] = record
-        _register()
+        from replycoach.core.cache import save_at_exit
+
+        save_at_exit(save)
     return pattern
 
 
@@ -185,15 +186,6 @@ def save() -> None:
             index[key] = [record[0], [len(words), len(code)], *record[2:]]
             words.extend(code)
         _write(_group_path(directory, group), index, words.tobytes())
-
-
-def _register() -> None:
-    global _registered
-    if not _registered:
-        import atexit
-
-        atexit.register(save)
-        _registered = True
 
 
 def _directory() -> str | None:

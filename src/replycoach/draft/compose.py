@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 
 from replycoach.core.diagnostic import Diagnostic, Severity
 from replycoach.core.errors import UserError
+from replycoach.kinds import kind_of
 from replycoach.playbook.loader import Playbook
 from replycoach.reply.context import PUBLIC_CHANNELS, target_minutes
 from replycoach.triage import Triage, triage
@@ -103,8 +104,6 @@ def available_languages(playbook: Playbook, templates=None) -> list[str]:
 
 
 def choose_language(case, playbook: Playbook, templates, source: str) -> str:
-    from replycoach.playbook.languages import detect
-
     available = available_languages(playbook, templates)
     if not available:
         raise UserError("no language has both a playbook lexicon and templates", source)
@@ -113,7 +112,10 @@ def choose_language(case, playbook: Playbook, templates, source: str) -> str:
             raise UserError(f"language: expected one of {', '.join(available)} (got {case.language!r})", source)
         return case.language
     sample = " ".join(t for t in (case.complaint.text, case.issue.summary) if t)
-    return detect(sample, available) if sample else ("en" if "en" in available else available[0])
+    if sample:
+        return playbook.detect(sample, available)
+    default = playbook.settings.get("default_language")
+    return default if default in available else available[0]
 
 
 def lint_kind(case, verdict: Triage) -> str:
@@ -337,7 +339,7 @@ def _lint(reply: str, playbook: Playbook, context: dict):
     from replycoach.lint.engine import lint_text
 
     result = lint_text(reply, playbook, context, path="<draft>")
-    clock_rules = {r["name"] for r in playbook.rules if r["kind"] == "timing"}
+    clock_rules = {r["name"] for r in playbook.rules if kind_of(r).judges == "clock"}
     timing_findings = [d for d in result.diagnostics if d.rule in clock_rules]
     result.diagnostics = [d for d in result.diagnostics if d.rule not in clock_rules]
     return result, timing_findings

@@ -15,7 +15,7 @@ from bisect import bisect_right
 from typing import NamedTuple
 
 from replycoach.core.errors import NotACollection, UserError
-from replycoach.lint.inputs import SourceText, Unit
+from replycoach.lint.sources import SourceText, Unit
 
 # Keys a response may carry besides its text; anything else is the other tool's metadata
 # (tags, category, shortcut ...) and is ignored.

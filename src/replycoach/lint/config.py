@@ -73,7 +73,7 @@ def _schema():
 def _read(path: Path) -> tuple[dict, list[str]]:
     from pydantic import ValidationError
 
-    from replycoach.playbook.loader import describe_validation_error
+    from replycoach.core.validation import describe_validation_error
     from replycoach.reply.context import normalise
 
     try:

@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from replycoach.core.errors import UserError
-from replycoach.lint.inputs import COLLECTION_SUFFIXES, SourceText
+from replycoach.lint.inputs import COLLECTION_SUFFIXES
+from replycoach.lint.sources import SourceText
 
 STDIN = "<stdin>"
 FOLD = re.compile(r"[ \t]*\n[ \t]*")
@@ -247,7 +248,7 @@ def fix_run(run, relint: Callable[[], object], write: bool) -> tuple[object, Fix
 
     Returns the run to report (the fresh one after writing) and what happened.
     """
-    from replycoach.lint.runner import Problem
+    from replycoach.lint.results import Problem
 
     plans, notes = plan_fixes(run)
     outcome = FixOutcome(messages=list(notes))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from replycoach import __version__
 from replycoach.core.diagnostic import Severity
-from replycoach.lint.engine import FileResult
+from replycoach.lint.results import FileResult
 from replycoach.reply.context import Context
 
 Segment = tuple[str, str]  # (text, style)

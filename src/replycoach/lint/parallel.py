@@ -19,15 +19,22 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from functools import partial
-from pathlib import Path
+
+from replycoach.core import cache
+from replycoach.core.memo import Memo
+from replycoach.lint.inputs import Target
+from replycoach.lint.results import FileResult, Problem
+from replycoach.lint.run_level import Linted, judged_across_files
 
 MIN_BATCH = 256  # files; below this one process is faster (measured on the corpus, 2 cores)
 CHUNK = 48  # files per task at most: big enough to amortise the round trip
 CHUNKS_PER_PROCESS = 4  # at least: a collection file can hold dozens of responses, so balance by count
 WARM = 8  # files (or responses) the parent lints before forking: it loads what the workers share
 
-_state: dict = {}  # what forked workers inherit: the linter and whether to send sources back
+# what forked workers inherit (fork shares the parent's memory: nothing is pickled to them):
+# the linter, whether to send sources back, and the parent's per-folder settings; cleared
+# when the run ends
+_state: dict = {}
 
 
 def cpu_count() -> int:
@@ -49,21 +56,23 @@ def plan_jobs(batch: int, requested: int = 0) -> int:
     return max(1, min(cpu_count(), batch // CHUNK))
 
 
-def lint_all(linter, targets: list, jobs: int = 0, sources: dict | None = None) -> Iterator[tuple]:
-    """Yield (target, items) for every target, in order; items are what `linter.lint_path` yields.
+def lint_all(linter, targets: list[Target], jobs: int = 0,
+             sources: dict | None = None) -> Iterator[tuple[Target, list[Linted | Problem]]]:
+    """Yield (target, items) for every target, in order; items are what `linter.lint_target` yields.
 
-    `targets` are `inputs.expand` tuples (display, path, problem, explicit); a target with a
-    problem yields no items (the caller reports it). `sources` collects what was read, as
-    `lint_path` does.
+    A target with a problem yields no items (the caller reports it). `sources` collects what
+    was read, as `lint_target` does.
     """
-    work = [i for i, (_, path, problem, _) in enumerate(targets) if path is not None and not problem]
+    work = [i for i, target in enumerate(targets) if target.path is not None and not target.problem]
     processes = plan_jobs(len(work), jobs)
     if processes <= 1 or not _can_fork():
         for target in targets:
             yield target, _serial(linter, target, sources)
         return
     done: dict[int, list] = {}
-    _state.update(linter=linter, sources=sources is not None)
+    # keyed by a file's folder as the paths spell it: a folder has one config, so one playbook and selection
+    folders = Memo(lambda folder: _folder_settings(linter, folder), limit=10_000)
+    _state.update(linter=linter, sources=sources is not None, folders=folders)
     pending = set(work)
     owner: set[int] = set()
     team = None
@@ -80,7 +89,7 @@ def lint_all(linter, targets: list, jobs: int = 0, sources: dict | None = None) 
                 import gc
 
                 gc.freeze()  # workers share the parent's objects; a collection would copy their pages
-                team = _Team(processes, [[(i, _job(targets[i])) for i in chunk] for chunk in chunks])
+                team = _Team(processes, [[(i, targets[i]) for i in chunk] for chunk in chunks])
             if index in owner:
                 while index not in done:
                     done.update(team.next_results())
@@ -187,110 +196,66 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _serial(linter, target, sources) -> list:
-    display, path, problem, explicit = target
-    if problem:
+def _serial(linter, target: Target, sources) -> list:
+    if target.problem:
         return []
-    return list(linter.lint_path(display, path, explicit, sources))
+    return list(linter.lint_target(target, sources))
 
 
-def _job(target) -> tuple:
-    display, path, _, explicit = target
-    return display, str(path), explicit
-
-
-def _work(chunk: list) -> list:
+def _work(chunk: list[tuple[int, Target]]) -> list:
     """In a worker: lint a chunk, packing each result small."""
     linter = _state["linter"]
     want_sources = _state["sources"]
     out = []
-    for i, (display, path, explicit) in chunk:
+    for i, target in chunk:
         sources: dict | None = {} if want_sources else None
-        items = [_pack(item) for item in linter.lint_path(display, path, explicit, sources)]  # a str: no Path to build
-        out.append((i, (items, sources.get(display) if sources else None)))
-    _save_caches()
+        items = [_pack(item) for item in linter.lint_target(target, sources)]
+        out.append((i, (items, sources.get(target.display) if sources else None)))
+    cache.save_all()  # workers end without exit handlers: keep what this chunk compiled or parsed
     return out
 
 
-def _save_caches() -> None:
-    """Workers end without running atexit handlers: keep what this chunk compiled or parsed."""
-    import sys
+def _pack(item: Linted | Problem) -> Linted | FileResult | Problem:
+    """What crosses the pipe for one item: its result alone, unless a run-level rule judges it.
 
-    from replycoach.core import regexcache
-
-    regexcache.save()
-    templating = sys.modules.get("replycoach.draft.sandbox")
-    if templating is not None:
-        templating.save_known_results()
-
-
-def _pack(item):
-    if not hasattr(item, "result"):  # a Problem: small already
+    A FileResult pickles as plain tuples (`FileResult.__reduce__`); a unit that a run-level
+    rule (near-duplicate) may judge goes back whole, with its word pairs worked out here.
+    """
+    if isinstance(item, Problem):
         return item
-    from replycoach.lint.runner import may_be_judged_across_files
-
-    if may_be_judged_across_files(item):
-        from replycoach.lint.duplicates import shingles
+    if judged_across_files(item):
+        from replycoach.kinds.duplicates import shingles
 
         item.playbook = None  # the parent has the same playbook; don't pickle it
         item.shingles = shingles(item.doc)  # here, in parallel, rather than in the parent at the end
         return item
-    # plain tuples: pickle writes and reads them in C, where a FileResult and its Diagnostic
-    # NamedTuples each went through Python (~34 -> ~12 us a result, both ends together)
-    result = item.result
-    return (result.path, result.language, result.context, result.checklist, list(map(tuple, result.diagnostics)),
-            result.error)
+    return item.result
 
 
-def _result_of(packed: tuple):
-    """The FileResult `_pack` sent as tuples; its Diagnostics made by `tuple.__new__`, which is
-    what `Diagnostic._make` calls, without `_make`'s Python frame per finding."""
-    from replycoach.core.diagnostic import Diagnostic
-    from replycoach.lint.engine import FileResult
-
-    path, language, context, checklist, diagnostics, error = packed
-    return FileResult(path, language, context, checklist, list(map(partial(tuple.__new__, Diagnostic), diagnostics)),
-                      error)
-
-
-def _unpack(linter, target, packed, sources) -> list:
+def _unpack(linter, target: Target, packed, sources) -> list[Linted | Problem]:
     items, source = packed
-    display, path, _, _ = target
     if sources is not None and source is not None:
-        sources[display] = source
-    out = []
+        sources[target.display] = source
+    out: list[Linted | Problem] = []
     for item in items:
-        if hasattr(item, "where"):  # Problem
+        if isinstance(item, Problem):
             out.append(item)
             continue
-        playbook, selection = _settings_for(linter, path)
-        if hasattr(item, "result"):  # a whole Linted, for run-level rules
+        playbook, selection = _settings_for(linter, target.path)
+        if isinstance(item, Linted):  # whole, for run-level rules
             item.playbook = playbook
             out.append(item)
         else:
-            out.append(_Linted(_result_of(item), playbook, selection))
+            out.append(Linted(item, playbook, selection))
     return out
 
 
-def _settings_for(linter, path: Path) -> tuple:
+def _settings_for(linter, path: str) -> tuple:
     """The playbook and selection of a file's folder, looked up once per folder (resolving
     every path again cost the parent more than unpickling the results)."""
-    memo = _state.setdefault("folders", {})
-    folder = os.path.dirname(path)  # a string: hashing a Path works out its parts every time
-    found = memo.get(folder)
-    if found is None:
-        config = linter.configs.for_path(path)
-        found = memo[folder] = (linter.playbook_for(config), linter.selection_for(config))
-    return found
+    return _state["folders"][os.path.dirname(path)]  # a string: hashing a Path works out its parts every time
 
 
-class _Linted:
-    """What the runner reads of a unit no run-level rule can judge: its result."""
-
-    __slots__ = ("playbook", "result", "selection")
-    unit = doc = index = None
-
-    def __init__(self, result, playbook, selection) -> None:
-        self.result = result
-        self.playbook = playbook
-        self.selection = selection
+def _folder_settings(linter, folder: str) -> tuple:
+    config = linter.configs.for_path(os.path.join(folder, "_"))
+    return linter.playbook_for(config), linter.selection_for(config)

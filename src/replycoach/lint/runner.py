@@ -7,18 +7,22 @@ from what comes back.
 from __future__ import annotations
 
 import os
-import re
-from bisect import bisect_right
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NamedTuple
 
-from replycoach.core.diagnostic import Diagnostic
 from replycoach.core.errors import NotACollection, UserError
+from replycoach.core.memo import Memo
+from replycoach.lint import run_level
 from replycoach.lint.config import Config, ConfigFinder
-from replycoach.lint.engine import FileResult, Selection, applies, lint_document
-from replycoach.lint.inputs import SourceText, Unit, expand, read_source, units_of
-from replycoach.playbook.loader import Playbook, load_playbook
+from replycoach.lint.engine import lint_document
+from replycoach.lint.inputs import Target, expand, units_of
+from replycoach.lint.parallel import lint_all
+from replycoach.lint.plan import Selection
+from replycoach.lint.results import FileResult, LintRun, Problem
+from replycoach.lint.run_level import LineIndex, Linted
+from replycoach.lint.sources import SourceText, Unit, read_source
+from replycoach.playbook.loader import load_playbook
+from replycoach.playbook.model import Playbook
 from replycoach.reply.context import normalise
 from replycoach.reply.document import Document
 
@@ -43,106 +47,53 @@ class LintOptions:
         self.jobs = jobs  # 0: decide from the batch size
 
 
-class Problem(NamedTuple):
-    where: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}"
-
-
-class LintRun:
-    __slots__ = ("results", "problems", "playbook", "fail_on", "sources")
-
-    def __init__(self, keep_sources: bool = True) -> None:
-        self.results: list[FileResult] = []
-        self.problems: list[Problem] = []
-        self.playbook: Playbook | None = None
-        self.fail_on = "error"
-        # what was read, for --fix/--diff; a plain report keeps none (workers then send none back)
-        self.sources: dict[str, SourceText] | None = {} if keep_sources else None
-
-
-class LineIndex:
-    """1-based line and column of offsets into one file's text."""
-
-    def __init__(self, text: str) -> None:
-        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
-
-    def position(self, offset: int) -> tuple[int, int]:
-        index = bisect_right(self.starts, offset) - 1
-        return index + 1, offset - self.starts[index] + 1
-
-
-class Linted:
-    """One linted unit and what a run-level rule (near-duplicate) needs to judge it."""
-
-    __slots__ = ("unit", "doc", "result", "playbook", "selection", "index", "shingles")
-
-    def __init__(self, unit: Unit, doc: Document, result: FileResult, playbook: Playbook, selection: Selection,
-                 index: LineIndex | None = None) -> None:
-        self.unit, self.doc, self.result, self.playbook, self.selection = unit, doc, result, playbook, selection
-        self.index = index
-        self.shingles: frozenset[int] | None = None  # duplicates.shingles(doc), when a worker worked them out
-
-    def place(self, diagnostic: Diagnostic) -> Diagnostic:
-        """Move a finding from the response's own text to its place in the collection file."""
-        span_map = self.unit.span_map
-        if span_map is None or self.index is None or span_map.approximate:
-            return diagnostic
-        start, end = span_map.to_file(diagnostic.start, diagnostic.end)
-        line, column = self.index.position(start)
-        end_line, end_column = self.index.position(end)
-        return diagnostic._replace(start=start, end=end, line=line, column=column,
-                                   end_line=end_line, end_column=end_column)
-
-
 class Linter:
     """Holds what is shared across the files of a run: configs and loaded playbooks."""
 
     def __init__(self, options: LintOptions) -> None:
         self.options = options
         self.configs = ConfigFinder(options.config)
-        self._playbooks: dict[tuple[str, ...], Playbook] = {}
-        self._selections: dict[int, tuple[Config, Selection]] = {}
+        # keyed by (playbook specs, the config's folder, template variables): all a playbook is loaded from
+        self._playbooks = Memo(self._load_playbook, limit=1000)
+        # keyed by the config's file (None: the defaults): a run loads each config file once
+        self._selections = Memo(self._selection, limit=1000)
+        self._configs: dict[str | None, Config] = {}
 
     def playbook_for(self, config: Config) -> Playbook:
         specs = tuple(self.options.playbooks) or tuple(config.playbook_specs())
-        key = (*specs, "\0", *config.template_variables)  # the config's variables change the rules' data
-        if key not in self._playbooks:
-            base = config.base_dir if not self.options.playbooks else Path.cwd()
-            playbook = load_playbook(list(specs), base)
-            if config.template_variables:
-                playbook.settings = {**playbook.settings, "template_variables": list(config.template_variables)}
-            self._playbooks[key] = playbook
-        return self._playbooks[key]
+        base = config.base_dir if not self.options.playbooks else Path.cwd()
+        return self._playbooks[(specs, str(base), config.template_variables)]
+
+    def _load_playbook(self, key: tuple) -> Playbook:
+        specs, base, template_variables = key
+        playbook = load_playbook(list(specs), Path(base))
+        if template_variables:  # the config's variables change the rules' data
+            playbook.settings = {**playbook.settings, "template_variables": list(template_variables)}
+        return playbook
 
     def selection_for(self, config: Config) -> Selection:
-        """One Selection per config (configs are shared per folder): the engine keys its rule
-        plans by the selection, and recognises the same one at once."""
-        known = self._selections.get(id(config))
-        if known is not None and known[0] is config:
-            return known[1]
-        selection = Selection(
-            select=self.options.select or config.select,
-            ignore=self.options.ignore | config.ignore,
-            severity=config.severity,
-        )
-        self._selections[id(config)] = (config, selection)
-        return selection
+        """The rules a config's files run (configs are shared per folder, so this is a lookup)."""
+        self._configs[config.path] = config
+        return self._selections[config.path]
+
+    def _selection(self, config_path: str | None) -> Selection:
+        config = self._configs[config_path]
+        return Selection(select=self.options.select or config.select, ignore=self.options.ignore | config.ignore,
+                         severity=config.severity)
 
     def lint_unit(self, unit: Unit, config: Config, playbook: Playbook) -> Linted:
-        doc = Document.parse(unit.text, unit.path, unit.line_offset, unit.front_matter)
+        doc = Document.parse(unit.text, playbook.conventions, unit.path, unit.line_offset, unit.front_matter)
         front = normalise(doc.front_matter, f"{unit.path}: front matter") if doc.front_matter else {}
         layers = [config.context, normalise(unit.context, unit.path), front, self.options.context]
         selection = self.selection_for(config)
         result = lint_document(doc, playbook, layers, selection)
         if unit.label:
             result.path = f"{unit.path}#{unit.label}"
-        return Linted(unit, doc, result, playbook, selection)
+        return Linted(result, playbook, selection, unit, doc)
 
-    def lint_path(self, display: str, path: Path | str | None, explicit: bool = True,
-                  sources: dict[str, SourceText] | None = None) -> Iterator[Linted | Problem]:
+    def lint_target(self, target: Target, sources: dict[str, SourceText] | None = None) -> Iterator[Linted | Problem]:
+        """Lint what a target names: a file's replies (a collection has many), or its problem."""
+        display, path, _, explicit = target
         try:
             config = self.configs.for_path(path)
             playbook = self.playbook_for(config)
@@ -197,11 +148,9 @@ def stream_lint(paths: list[str], options: LintOptions, run: LintRun) -> Iterato
     run.fail_on = (linter.configs.explicit or linter.configs.for_path(None)).fail_on
     judged: list[Linted] = []  # the units run-level rules may judge
     held = 0  # run.results[held:] wait for the run-level rules once one of them may be judged
-    from replycoach.lint.parallel import lint_all  # big batches on every core, results in input order
-
-    for (display, _path, problem, _explicit), items in lint_all(linter, targets, options.jobs, run.sources):
-        if problem:
-            run.problems.append(Problem(display, problem))
+    for target, items in lint_all(linter, targets, options.jobs, run.sources):  # big batches on every core
+        if target.problem:
+            run.problems.append(Problem(target.display, target.problem))
             continue
         for item in items:
             if isinstance(item, Problem):
@@ -210,40 +159,10 @@ def stream_lint(paths: list[str], options: LintOptions, run: LintRun) -> Iterato
                 run.problems.append(Problem(item.result.path, item.result.error))
             else:
                 run.results.append(item.result)
-                if item.doc is not None and may_be_judged_across_files(item):  # a worker sends no doc when not
+                if item.doc is not None and run_level.judged_across_files(item):  # a worker sends no doc when not
                     judged.append(item)
                 if not judged:
                     held = len(run.results)
                     yield item.result
-    _run_level_rules(judged)
+    run_level.judge(judged)
     yield from run.results[held:]
-
-
-def may_be_judged_across_files(item) -> bool:
-    """Whether a run-level rule (near-duplicate) applies to a linted unit."""
-    return bool(_run_level_rules_of(item))
-
-
-def _run_level_rules_of(item) -> list[dict]:
-    """The run-level rules (near-duplicate) that apply to a linted unit: the one definition
-    behind what a worker sends back whole, what the report holds back, and what is judged."""
-    context = item.result.context
-    if context is None:
-        return []
-    run_level = item.playbook.derived("run_level_rules", lambda: [
-        rule for rule in item.playbook.rules if rule["kind"] == "near-duplicate" and rule["enabled"]])
-    return [rule for rule in run_level if item.selection.allows(rule) and applies(rule, context)]
-
-
-def _run_level_rules(linted: list[Linted]) -> None:
-    """Rules judged across the units of a run rather than one at a time (near-duplicate)."""
-    groups: dict[int, list[tuple[Linted, dict]]] = {}
-    for item in linted:
-        for rule in _run_level_rules_of(item):
-            groups.setdefault(id(rule), []).append((item, rule))
-    if not groups:
-        return
-    from replycoach.lint.duplicates import near_duplicates
-
-    for members in groups.values():
-        near_duplicates([item for item, _ in members], members[0][1])

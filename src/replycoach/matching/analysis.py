@@ -20,9 +20,18 @@ know) gets no keys, and the matcher scans the text for it as before. Folding is 
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
 from replycoach.core import regexcache
+from replycoach.matching.entries import (
+    _SPACE,
+    _WORD_RUN,
+    DIGIT,
+    PREFIX,
+    WORD_EDGE_LEFT,
+    EntryAnalysis,
+    entry_regex,
+    phrase_to_regex,
+)
 from replycoach.matching.fold import fold
 from replycoach.matching.reparse import DIGIT_CATEGORIES as _DIGIT_CATEGORIES
 from replycoach.matching.reparse import NON_WORD_CATEGORIES as _NON_WORD_CATEGORIES
@@ -33,7 +42,6 @@ from replycoach.matching.screens import entry_gate, entry_screen
 
 MAX_WORD = 12  # longer known beginnings are cut to a prefix key
 MAX_KEYS = 256  # an entry whose first word has more spellings than this is keyed by a shorter prefix
-PREFIX = "*"
 _WORD = regexcache.compile(r"\w")
 
 
@@ -223,7 +231,6 @@ def _ends_with_non_word(body) -> bool:
     return True
 
 
-DIGIT = "\\d"  # a requirement that stands for "some digit" (\d), not a literal string
 
 
 def entry_needs(source: str) -> list[str] | None:
@@ -283,26 +290,34 @@ def _needs(items: list) -> list[frozenset[str]]:
     return found
 
 
-class EntryAnalysis(NamedTuple):
-    """What the matcher knows of one lexicon entry before it meets any text (kept in the playbook cache).
-
-    `keys`: the folded words (or `word*` prefixes) a match can start with; None when it can
-    start elsewhere (the entry is scanned for), False when it may match the empty string
-    (its signal is matched plainly). For a scanned entry, `needs`: strings one of which
-    every match contains (`DIGIT` for any digit), and `gate`: a fast regex every text it
-    matches in also matches. For a keyed entry, `screen`: a regex for the folded text that
-    matches wherever the entry does.
-    """
-
-    keys: list[str] | bool | None
-    needs: list[str] | None = None
-    gate: str | None = None
-    screen: str | None = None
-
-
 def analyse(source: str) -> EntryAnalysis:
     """What the matcher needs to know of one entry's regex (see `EntryAnalysis`)."""
     keys = entry_keys(source)
     if keys is not None:
         return EntryAnalysis(keys, None, None, entry_screen(source))
     return EntryAnalysis(keys, entry_needs(source), entry_gate(source), None)
+
+
+def entry_analysis(entry: dict) -> EntryAnalysis:
+    """`analysis.analyse` of an entry, read straight off a phrase when it can be (no regex parse).
+
+    A phrase that starts with a word character starts at a word start (its left edge), and
+    its first word is its first run of word characters: exactly that word when something
+    follows it (a space, an apostrophe, the right edge), any word beginning with it when
+    it carries the `*` of a stem.
+    """
+    phrase = (entry.get("phrase") or "").strip()
+    if phrase and _WORD_RUN.match(phrase):
+        first = _SPACE.split(phrase)[0]
+        stem = first.endswith("*") and len(first) > 1
+        core = first[:-1] if stem else first
+        run = _WORD_RUN.match(core).group()
+        key = fold(run) + (PREFIX if stem and run == core else "")
+        # a phrase's folded form is its own regex, folded, without the left edge: the word
+        # index only tries it at a word start, and an alternative that starts with a letter
+        # is one `re` can pass over on that letter
+        screen = None if entry.get("case_sensitive") else phrase_to_regex(fold(phrase))
+        if screen is not None and screen.startswith(WORD_EDGE_LEFT):
+            screen = screen[len(WORD_EDGE_LEFT):]
+        return EntryAnalysis([key], None, None, screen)
+    return analyse(entry_regex(entry))

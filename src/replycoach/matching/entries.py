@@ -14,11 +14,11 @@ import re
 from typing import NamedTuple
 
 from replycoach.core import regexcache
-from replycoach.matching.analysis import PREFIX, EntryAnalysis, analyse
-from replycoach.matching.fold import fold
 
 WORD_EDGE_LEFT = r"(?<![\w@#])"
 WORD_EDGE_RIGHT = r"(?!\w)"
+PREFIX = "*"  # a word index key ending in it stands for every word beginning so
+DIGIT = "\\d"  # a need that stands for "some digit" (\\d), not a literal string
 _SPACE = regexcache.compile(r"\s+")
 _APOSTROPHE = regexcache.compile("['’]")
 
@@ -49,31 +49,6 @@ def phrase_to_regex(phrase: str) -> str:
     left = WORD_EDGE_LEFT if _WORD_START.match(phrase.strip()) else ""
     right = WORD_EDGE_RIGHT if _WORD_END.search(phrase.strip()) else ""
     return f"{left}{body}{right}"
-
-
-def entry_analysis(entry: dict) -> EntryAnalysis:
-    """`analysis.analyse` of an entry, read straight off a phrase when it can be (no regex parse).
-
-    A phrase that starts with a word character starts at a word start (its left edge), and
-    its first word is its first run of word characters: exactly that word when something
-    follows it (a space, an apostrophe, the right edge), any word beginning with it when
-    it carries the `*` of a stem.
-    """
-    phrase = (entry.get("phrase") or "").strip()
-    if phrase and _WORD_RUN.match(phrase):
-        first = _SPACE.split(phrase)[0]
-        stem = first.endswith("*") and len(first) > 1
-        core = first[:-1] if stem else first
-        run = _WORD_RUN.match(core).group()
-        key = fold(run) + (PREFIX if stem and run == core else "")
-        # a phrase's folded form is its own regex, folded, without the left edge: the word
-        # index only tries it at a word start, and an alternative that starts with a letter
-        # is one `re` can pass over on that letter
-        screen = None if entry.get("case_sensitive") else phrase_to_regex(fold(phrase))
-        if screen is not None and screen.startswith(WORD_EDGE_LEFT):
-            screen = screen[len(WORD_EDGE_LEFT):]
-        return EntryAnalysis([key], None, None, screen)
-    return analyse(entry_regex(entry))
 
 
 _WORD_RUN = regexcache.compile(r"\w+")
@@ -124,3 +99,20 @@ def phone(text: str) -> bool:
 
 
 VALIDATORS = {"luhn": luhn, "phone": phone}
+
+
+class EntryAnalysis(NamedTuple):
+    """What the matcher knows of one lexicon entry before it meets any text (kept in the playbook cache).
+
+    `keys`: the folded words (or `word*` prefixes) a match can start with; None when it can
+    start elsewhere (the entry is scanned for), False when it may match the empty string
+    (its signal is matched plainly). For a scanned entry, `needs`: strings one of which
+    every match contains (`DIGIT` for any digit), and `gate`: a fast regex every text it
+    matches in also matches. For a keyed entry, `screen`: a regex for the folded text that
+    matches wherever the entry does.
+    """
+
+    keys: list[str] | bool | None
+    needs: list[str] | None = None
+    gate: str | None = None
+    screen: str | None = None

@@ -28,7 +28,7 @@ FOLD = _fold_table()
 # characters IGNORECASE equates with a word character while not being one themselves (only
 # U+0345 today): a text with one is matched the slow, plain way
 _ODD_CHARS = "".join(sorted(chr(c) for c in FOLD if not _WORD.match(chr(c))))
-ODD = re.compile(f"[{re.escape(_ODD_CHARS)}]") if _ODD_CHARS else None
+ODD = regexcache.compile(f"[{re.escape(_ODD_CHARS)}]") if _ODD_CHARS else None
 
 
 def fold(text: str) -> str:

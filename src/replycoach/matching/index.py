@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 
 from replycoach.core import regexcache
-from replycoach.matching.analysis import PREFIX
-from replycoach.matching.entries import entry_regex
+from replycoach.matching.entries import PREFIX, entry_regex
 from replycoach.matching.fold import ODD, fold
 from replycoach.matching.lexicon import Matcher
 

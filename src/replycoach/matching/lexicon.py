@@ -9,18 +9,19 @@ regex, behind a need (a string every match contains) and a gate (`screens.entry_
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from replycoach.core import regexcache
-from replycoach.matching.analysis import DIGIT, EntryAnalysis
 from replycoach.matching.entries import (
     _AT_BOUNDARY,
     _AT_WORD,
+    DIGIT,
     VALIDATORS,
     WORD_EDGE_LEFT,
+    EntryAnalysis,
     Hit,
     _branch,
     _new_hit,
-    entry_analysis,
     entry_regex,
 )
 
@@ -47,8 +48,13 @@ class Matcher:
         self.match_opaque = match_opaque
         self.regex_group = regex_group  # where `regexcache` keeps this signal's compiled regexes
         # per entry: analysis.analyse(its regex)
-        self.analysis = ([a if type(a) is EntryAnalysis else EntryAnalysis(*a) for a in analysis]
-                         if analysis and len(analysis) == len(entries) else [entry_analysis(e) for e in entries])
+        if analysis and len(analysis) == len(entries):
+            # as stored (JSON lists): made NamedTuples without a Python frame each (a language has hundreds)
+            self.analysis = [a if type(a) is EntryAnalysis else _new_analysis(a) for a in analysis]
+        else:  # no stored analysis (a playbook being built, a test): worked out here, once
+            from replycoach.matching.analysis import entry_analysis  # start-up: a cached playbook has it
+
+            self.analysis = [entry_analysis(e) for e in entries]
         # per entry: its place among the alternatives of the signal's regex
         self.rank = tuple((_branch(e), i) for i, e in enumerate(entries))
         self._regexes: dict = {}
@@ -220,6 +226,7 @@ class Matcher:
 
 
 _DIGIT = regexcache.compile(r"\d")
+_new_analysis = partial(tuple.__new__, EntryAnalysis)
 
 
 class _Scan:

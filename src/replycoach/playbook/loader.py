@@ -11,98 +11,9 @@ from pathlib import Path
 from replycoach.core.cache import cached
 from replycoach.core.errors import UserError
 from replycoach.core.resources import builtin_dir
+from replycoach.playbook.model import Playbook, referenced_signals
 
 DEFAULT = "default"
-SIGNAL_FIELDS = ("signal", "signals", "unless_with", "unless_present", "only_with")
-
-
-class Playbook:
-    """Merged, validated playbook data; `lexicon`, `triggers` and `examples` are keyed by language."""
-
-    def __init__(self, name: str, rules: list[dict], signals: dict[str, dict], lexicon: dict, examples: dict,
-                 checklist: dict[str, dict], settings: dict, files: list[str], triggers: dict | None = None) -> None:
-        self.name = name
-        self.rules = rules
-        self.signals = signals
-        self.lexicon = lexicon
-        self.examples = examples
-        self.checklist = checklist
-        self.settings = settings
-        self.files = files
-        # where each lexicon entry can start (triggers.analyse), worked out once when the
-        # playbook is built and kept in the cache: parsing every regex costs more than a lint
-        self.triggers = triggers if triggers is not None else {}
-        self._matchers: dict = {}
-        self._derived: dict = {}
-
-    def __repr__(self) -> str:
-        return f"Playbook({self.name!r}, {len(self.rules)} rules, languages {self.languages})"
-
-    @classmethod
-    def from_data(cls, data: dict) -> Playbook:
-        return cls(**data)
-
-    @property
-    def languages(self) -> list[str]:
-        return self.derived("languages", lambda: sorted(lang for lang in self.lexicon if lang != "*"))
-
-    def rule(self, name_or_code: str) -> dict | None:
-        for rule in self.rules:
-            if name_or_code in (rule["name"], rule["code"]):
-                return rule
-        return None
-
-    def derived(self, name: str, build):
-        """Data worked out from the playbook once and kept with it (engines call this per file)."""
-        value = self._derived.get(name)
-        if value is None:
-            value = self._derived[name] = build()
-        return value
-
-    def rule_languages(self, rule: dict) -> list[str]:
-        """Languages whose lexicon has every signal the rule looks for (not its exemptions)."""
-        needed = primary_signals(rule)
-        common = self.lexicon.get("*", {})
-        return [
-            lang for lang in self.languages
-            if all(s in common or s in self.lexicon[lang] for s in needed)
-        ]
-
-    def matchers(self, language: str):
-        """Compiled signal matchers for one language (plus the language-independent ones)."""
-        if language not in self._matchers:
-            from replycoach.matching import compile_lexicon
-
-            merged = dict(self.lexicon.get("*", {}))
-            analysis = dict(self.triggers.get("*", {}))
-            for name, entries in self.lexicon.get(language, {}).items():
-                merged[name] = merged.get(name, []) + entries
-                own = self.triggers.get(language, {}).get(name)
-                analysis[name] = analysis.get(name, []) + own if own is not None else []
-            self._matchers[language] = compile_lexicon(merged, self.signals, analysis, f"lexicon-{language}")
-        return self._matchers[language]
-
-
-def primary_signals(rule: dict) -> list[str]:
-    kind = rule["kind"]
-    if kind in ("forbid", "require"):
-        return list(rule["signal"])
-    if kind == "position":
-        return [rule["signal"]]
-    if kind == "cooccur":
-        return list(rule["signals"])
-    return []
-
-
-def referenced_signals(rule: dict) -> set[str]:
-    names: set[str] = set()
-    for key in SIGNAL_FIELDS:
-        value = rule.get(key)
-        if isinstance(value, str):
-            names.add(value)
-        elif value:
-            names.update(value)
-    return names
 
 
 def load_playbook(specs: list[str] | None = None, base_dir: Path | None = None) -> Playbook:
@@ -113,7 +24,7 @@ def load_playbook(specs: list[str] | None = None, base_dir: Path | None = None) 
     """
     specs = specs or [DEFAULT]
     roots = [str(_locate(spec, base_dir or Path.cwd())) for spec in specs]
-    data = cached("playbook", "|".join(roots), lambda: _build(roots), split=("lexicon", "triggers", "examples"))
+    data = cached("playbook", "|".join(roots), lambda: _build(roots), split=("lexicon", "analysis", "examples"))
     return Playbook.from_data(data)
 
 
@@ -141,6 +52,7 @@ class _Merger:
         self.examples: dict[str, dict[str, dict]] = {}
         self.checklist: dict[str, dict] = {}
         self.settings: dict = {}
+        self.language_packs: dict[str, dict] = {}
         self.overrides: list[tuple[str, dict]] = []
         self.seen: set[str] = set()
 
@@ -164,6 +76,9 @@ class _Merger:
         if model.settings:
             for k, v in model.settings.model_dump(exclude_defaults=True).items():
                 self.settings[k] = {**self.settings[k], **v} if isinstance(v, dict) and k in self.settings else v
+        for code, info in model.languages.items():  # a later layer's keys win, the others stay
+            self.language_packs[code] = {**self.language_packs.get(code, {}),
+                                         **info.model_dump(exclude_none=True, exclude_unset=True)}
         for name, item in model.checklist.items():
             self.checklist[name] = item.model_dump()
         for name, sig in model.signals.items():
@@ -226,6 +141,7 @@ class _Merger:
             "examples": self.examples,
             "checklist": self.checklist,
             "settings": self.settings,
+            "language_packs": self.language_packs,
             "files": self.files,
         }
 
@@ -238,9 +154,9 @@ def _build(roots: list[str]) -> tuple[dict, list[str]]:
         merger.add(path, "builtin" if path.parent == builtin else "user")
     data = merger.result()
     from replycoach.matching import check
-    from replycoach.matching.entries import entry_analysis
+    from replycoach.matching.analysis import entry_analysis
 
-    data["triggers"] = {
+    data["analysis"] = {
         lang: {name: [entry_analysis(e) for e in entries] for name, entries in signals.items()}
         for lang, signals in data["lexicon"].items()
     }
@@ -257,8 +173,9 @@ def _build(roots: list[str]) -> tuple[dict, list[str]]:
 def _validate_file(path: Path):
     from pydantic import ValidationError
 
+    from replycoach.core.validation import describe_validation_error
     from replycoach.core.yamlio import load_yaml
-    from replycoach.playbook.schema import PlaybookFile
+    from replycoach.playbook.schema import RULE_KINDS, PlaybookFile
 
     try:
         text = path.read_text(encoding="utf-8")
@@ -268,48 +185,6 @@ def _validate_file(path: Path):
     try:
         return PlaybookFile.model_validate(raw if raw is not None else {})
     except ValidationError as exc:
-        raise UserError(describe_validation_error(exc, text), str(path)) from None
+        raise UserError(describe_validation_error(exc, text, RULE_KINDS), str(path)) from None
 
 
-def describe_validation_error(exc, text: str) -> str:
-    """First few pydantic errors as `key.path (line N): message`, in a user's terms."""
-    lines = []
-    for error in exc.errors()[:3]:
-        loc = [p for p in error["loc"] if not (isinstance(p, str) and p in _UNION_TAGS)]
-        dotted = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in loc).replace(".[", "[")
-        line = locate_line(text, loc)
-        at = f" (line {line})" if line else ""
-        message = error["msg"].removeprefix("Value error, ")
-        if error["type"] == "extra_forbidden":
-            message = "unknown key"
-        lines.append(f"{dotted or 'top level'}{at}: {message}")
-    more = len(exc.errors()) - 3
-    return "; ".join(lines) + (f"; and {more} more" if more > 0 else "")
-
-
-_UNION_TAGS = {"forbid", "require", "position", "cooccur", "shouting", "length", "placeholder", "variables",
-               "timing", "near-duplicate", "template-syntax", "function-before[_entries(), list[Entry]]"}
-
-
-def locate_line(text: str, loc: list) -> int | None:
-    """Line number of the YAML node at `loc`, as far down the path as the file goes."""
-    import yaml
-
-    try:
-        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError:
-        return None
-    found = node
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            match = next((v for k, v in node.value if k.value == str(part)), None)
-            if match is None:
-                key_node = next((k for k, _ in node.value if k.value == str(part)), None)
-                found = key_node or found
-                break
-            node = found = match
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = found = node.value[part]
-        else:
-            continue
-    return found.start_mark.line + 1 if found is not None else None

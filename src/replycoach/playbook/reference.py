@@ -6,6 +6,8 @@ entries and the same examples the test suite runs.
 
 from __future__ import annotations
 
+from replycoach.kinds import rule_languages
+
 SEEDS = {
     "000": "a customer's account of firms that answer only when shamed in public",
     "001": "figures on complaints in social media and the 5P rule",
@@ -13,7 +15,6 @@ SEEDS = {
     "003": "a Bulgarian article on fixing mistakes and compensating customers",
     "004": "six don'ts of answering angry customers online, with readers' additions",
 }
-LANGUAGE_NAMES = {"en": "English", "pl": "Polish", "bg": "Bulgarian"}
 
 
 def rules_table(book) -> list:
@@ -21,7 +22,7 @@ def rules_table(book) -> list:
               ("summary", "bold")]]
     style = {"error": "red", "warning": "yellow", "info": "cyan"}
     for rule in book.rules:
-        languages = ",".join(book.rule_languages(rule)) or "all"
+        languages = ",".join(rule_languages(book, rule)) or "all"
         lines.append([
             (rule["code"] + "  ", "dim"), (rule["name"].ljust(27), "bold" if rule["enabled"] else "dim"),
             (rule["severity"].ljust(9), style[rule["severity"]]), (languages.ljust(11), ""),
@@ -54,7 +55,7 @@ def explain_rule(book, rule: dict) -> list:
         lines.append([])
         ctx = examples.get("context") or {}
         note = f" (context: {', '.join(f'{k}={v}' for k, v in ctx.items())})" if ctx else ""
-        lines.append([(f"{LANGUAGE_NAMES.get(lang, lang)}{note}", "bold underline")])
+        lines.append([(f"{book.language_name(lang)}{note}", "bold underline")])
         for text in map(example_text, examples["bad"]):
             lines.append([("  ✗ ", "red"), (text.replace("\n", " ⏎ "), "")])
         for text in map(example_text, examples["good"]):
@@ -92,7 +93,7 @@ def rules_markdown(book) -> str:
     ]
     for rule in book.rules:
         out.append(f"| {rule['code']} | [{rule['name']}](#{rule['name']}) | {rule['severity']} | "
-                   f"{', '.join(book.rule_languages(rule)) or 'all'} | {rule['summary']} |")
+                   f"{', '.join(rule_languages(book, rule)) or 'all'} | {rule['summary']} |")
     for rule in book.rules:
         out += ["", f"## {rule['name']}", "",
                 f"`{rule['code']}` · {rule['severity']} · family: {rule['family'] or 'general'} · "
@@ -107,7 +108,7 @@ def rules_markdown(book) -> str:
         for lang, examples in _examples(book, rule["name"]):
             ctx = examples.get("context") or {}
             note = f" (context: {', '.join(f'`{k}: {v}`' for k, v in ctx.items())})" if ctx else ""
-            out.append(f"*{LANGUAGE_NAMES.get(lang, lang)}*{note}")
+            out.append(f"*{book.language_name(lang)}*{note}")
             out.append("")
             out += [f"- ✗ {_md(example_text(t))}" for t in examples["bad"]]
             out += [f"- ✓ {_md(example_text(t))}" for t in examples["good"]]

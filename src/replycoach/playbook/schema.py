@@ -8,7 +8,7 @@ place the closed set of rule kinds is listed.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
@@ -177,6 +177,30 @@ class ExampleSet(Strict):
     good: list[str | Example] = []
 
 
+class LanguageInfo(Strict):
+    """What tells a language apart and how it writes (see `playbook.languages`)."""
+
+    name: str | None = None
+    words: list[str] = []
+    letters: str = ""
+    capitals: str = ""
+    abbreviations: list[str] = []
+    script: Literal["latin", "cyrillic", "greek"] = "latin"
+    fillers: str = ""
+
+    @model_validator(mode="after")
+    def _classes(self):
+        for key in ("letters", "capitals", "fillers"):
+            value = getattr(self, key)
+            if value and ("]" in value or "\\" in value or value.startswith("^")):
+                raise ValueError(f"{key}: letters only (ranges like А-Я are fine), no ], \\ or leading ^")
+            try:
+                re.compile(f"[{value}]") if value else None
+            except re.error as exc:
+                raise ValueError(f"{key}: {value!r} is not a set of letters: {exc}") from None
+        return self
+
+
 class ChecklistItem(Strict):
     label: str
     signals: list[str] = Field(min_length=1)
@@ -190,6 +214,7 @@ class Settings(Strict):
     # `replycoach draft`'s triage: cue (abuse, ultimatum, personal_data, off_topic, concrete,
     # resolved) -> the signals that show it in a case's text; triage keeps no word lists
     triage: dict[str, list[str]] = {}
+    default_language: str | None = None  # what detection falls back on when no language's cues win
 
 
 class PlaybookFile(Strict):
@@ -200,7 +225,8 @@ class PlaybookFile(Strict):
     extends: str | None = None
     include: list[str] = []
     language: str | None = None
-    language_name: str | None = None
+    language_name: str | None = None  # the same as `languages: {<language>: {name: ...}}`
+    languages: dict[str, LanguageInfo] = {}
     settings: Settings | None = None
     checklist: dict[str, ChecklistItem] = {}
     signals: dict[str, SignalDefinition] = {}
@@ -220,6 +246,11 @@ class PlaybookFile(Strict):
             raise ValueError("lexicon must be a mapping")
         if data.get("language"):
             data["lexicon"] = {data["language"]: {k: _entries(v) for k, v in lexicon.items()}}
+            if data.get("language_name"):
+                languages = dict(data.get("languages") or {})
+                info = languages.get(data["language"])
+                languages[data["language"]] = {"name": data["language_name"], **(info or {})}
+                data["languages"] = languages
             if "examples" in data and data["examples"] is not None:
                 data["examples"] = {data["language"]: data["examples"]}
         else:
@@ -227,3 +258,7 @@ class PlaybookFile(Strict):
                 lang: {k: _entries(v) for k, v in (sigs or {}).items()} for lang, sigs in lexicon.items()
             }
         return data
+
+
+# the `kind` of every rule model in the union (pydantic names them in error locations)
+RULE_KINDS = frozenset(get_args(model.model_fields["kind"].annotation)[0] for model in get_args(get_args(Rule)[0]))

@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from replycoach.core import regexcache
 from replycoach.core.errors import UserError
+from replycoach.matching import opaque_spans
 
 FRONT_MATTER = regexcache.compile(
     r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:---|\.\.\.)[ \t]*$\r?\n?", re.S | re.M)
@@ -21,37 +22,13 @@ SUPPRESSION = regexcache.compile(
     r"\{#\s*replycoach:\s*(ignore|ignore-next-line)\s+([\w\-, ]+?)\s*#\}",
     re.I,
 )
-# Template slots in the styles canned-response tools use: Jinja/Liquid/Handlebars
-# ({{ x }}, {% ... %}), Python/helpdesk ({name}), and hand-typed markers ([CUSTOMER NAME],
-# <order number>, XXX), in any of our scripts ([ИМЕ НА КЛИЕНТА], {име}, ХХХ with a Cyrillic
-# Х). Which of them are "filled slots" and which are "leftovers" is the rules' call, not the
-# document's.
-PLACEHOLDER = regexcache.compile(
-    r"\{\{[^{}\n]{0,200}?\}\}"
-    r"|\{%[^{}\n]{0,200}?%\}"
-    r"|\{[ \t]*[^\W\d][\w.]{0,80}[ \t]*\}"
-    r"|\[[A-ZĄĆĘŁŃÓŚŹŻА-ЯЁ][A-ZĄĆĘŁŃÓŚŹŻА-ЯЁ0-9 _#.-]{2,40}\]"
-    r"|<[a-ząćęłńóśźżа-яё]+(?:[ _][a-ząćęłńóśźżа-яё]+){1,5}>"
-    # XXX written so that every alternative starts with a literal character: then re scans
-    # for those few characters instead of trying the pattern at every position (4x faster)
-    r"|X(?<!\wX)[XХ]{2,}\b|Х(?<!\wХ)[XХ]{2,}\b"
-    r"|%[A-Z][A-Z_]{2,40}%"
-)
-PLACEHOLDER_START = regexcache.compile(r"[{\[<XХ%]")
-PLACEHOLDER_NAME = regexcache.compile(r"[A-Za-z_][\w.]*")
 # Punctuation (and closing quotes or brackets) before a space or the end, or a line break;
 # one character class first, so re skips straight to those characters (2.5x faster than
 # the plain `[.!?…]+[\"')\]]*(?=\s|$)|\n`, which it had to try at every position).
 SENTENCE_END = regexcache.compile(r"[.!?…\n](?:(?<=\n)|[.!?…]*[\"')\]]*(?=\s|$))")
-# A full stop after a common abbreviation ("tel. 0888 ...", "ul. Długa", "Mr. Smith", "т.е.")
-# does not end a sentence: rules that look at "the same sentence" (a phone number next to
-# "call us") must see these as one.
-ABBREVIATION = regexcache.compile(
-    r"(?<![\w.])(?:tel|ul|al|os|nr|godz|np|tzn|tj|ds|mr|mrs|ms|dr|st|vs|approx|ext|"
-    r"тел|ул|бул|кв|гр|ч|мин|напр|г-н|г-жа|д-р|e\.g|i\.e|m\.in|т\.е|ж\.к)$",
-    re.I,
-)
+PLACEHOLDER_NAME = regexcache.compile(r"[A-Za-z_][\w.]*")
 WORD = regexcache.compile(r"\w+")
+_NEWLINE = regexcache.compile("\n")
 
 
 class Span(NamedTuple):
@@ -73,6 +50,12 @@ class Document:
     __slots__ = ("path", "text", "analysed", "front_matter", "ignored_rules", "ignored_lines", "placeholders",
                  "sentences", "body_start", "line_offset", "opaque", "_line_starts", "_sentence_starts")
 
+    # Template slots come in the styles canned-response tools use: Jinja/Liquid/Handlebars
+    # ({{ x }}, {% ... %}), Python/helpdesk ({name}), and hand-typed markers ([CUSTOMER NAME],
+    # <order number>, XXX), in any script of the playbook's languages ([ИМЕ НА КЛИЕНТА],
+    # ХХХ with a Cyrillic Х): the playbook's `TextConventions` say which. Which slots are
+    # "filled" and which are "leftovers" is the rules' call, not the document's.
+
     def __init__(self, path: str, text: str, line_offset: int = 0) -> None:
         self.path = path
         self.text = text
@@ -84,7 +67,7 @@ class Document:
         self.sentences: tuple[Span, ...] = ()
         self.body_start = 0
         self.line_offset = line_offset  # added to every reported line (a response inside a collection file)
-        self.opaque: list[tuple[int, int]] | None = None  # URL/@handle spans, once the engine has found them
+        self.opaque: list[tuple[int, int]] = []  # where the URLs and @handles are
         self._line_starts: list[int] = []
         self._sentence_starts: list[int] = []
 
@@ -92,7 +75,9 @@ class Document:
         return f"Document(path={self.path!r}, {len(self.text)} characters)"
 
     @classmethod
-    def parse(cls, text: str, path: str = "<text>", line_offset: int = 0, front_matter: bool = True) -> Document:
+    def parse(cls, text: str, conventions, path: str = "<text>", line_offset: int = 0,
+              front_matter: bool = True) -> Document:
+        """`conventions`: the playbook's `TextConventions` (placeholders, abbreviations)."""
         doc = cls(path=path, text=text, line_offset=line_offset)
         chars = None
         analysed = text
@@ -116,9 +101,10 @@ class Document:
                 analysed = _blank(analysed, m.start(), m.end())
             doc.ignored_rules = frozenset(ignored)
         doc.analysed = analysed
-        doc.placeholders = tuple(_placeholders(analysed))
-        doc._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-        doc.sentences = tuple(_sentences(analysed, doc.body_start))
+        doc.placeholders = tuple(_placeholders(analysed, conventions))
+        doc._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+        doc.sentences = tuple(_sentences(analysed, doc.body_start, conventions.abbreviation))
+        doc.opaque = opaque_spans(analysed)
         doc._sentence_starts = [s.start for s in doc.sentences]
         return doc
 
@@ -130,6 +116,15 @@ class Document:
         """1-based (line, column) of a character offset."""
         index = bisect_right(self._line_starts, offset) - 1
         return index + 1 + self.line_offset, offset - self._line_starts[index] + 1
+
+    def line_start(self, line: int) -> int:
+        """The offset where a 1-based line of the text begins (the last line's, past the end)."""
+        return self._line_starts[min(line, len(self._line_starts)) - 1]
+
+    @property
+    def marker_spans(self) -> list[tuple[int, int]]:
+        """Hand-typed slot markers ([NAME], XXX): their words are not the reply's words."""
+        return [(p.start, p.end) for p in self.placeholders if p.style == "marker"]
 
     def sentence_index(self, offset: int) -> int:
         return max(bisect_right(self._sentence_starts, offset) - 1, 0)
@@ -171,10 +166,10 @@ def _load_front_matter(raw: str, path: str) -> dict:
 _FRONT_MATTERS: dict[str, dict] = {}
 
 
-def _placeholders(text: str):
-    if PLACEHOLDER_START.search(text) is None:  # what every placeholder starts with
+def _placeholders(text: str, conventions):
+    if conventions.placeholder_start.search(text) is None:  # what every placeholder starts with
         return
-    for m in PLACEHOLDER.finditer(text):
+    for m in conventions.placeholder.finditer(text):
         raw = m.group(0)
         if raw.startswith("{{"):
             style = "jinja"
@@ -189,11 +184,15 @@ def _placeholders(text: str):
         yield Placeholder(m.start(), m.end(), raw, name, style)
 
 
-def _sentences(text: str, start: int):
-    """Split on sentence punctuation and line breaks; good enough for replies, which are short."""
+def _sentences(text: str, start: int, abbreviation):
+    """Split on sentence punctuation and line breaks; good enough for replies, which are short.
+
+    A full stop after a common abbreviation ("tel. 0888 ...", "ul. Długa", "Mr. Smith") does
+    not end a sentence: rules that look at "the same sentence" (a phone number next to
+    "call us") must see these as one."""
     begin = start
     for m in SENTENCE_END.finditer(text, start):
-        if m.group(0) == "." and ABBREVIATION.search(text, max(begin, m.start() - 8), m.start()):
+        if m.group(0) == "." and abbreviation.search(text, max(begin, m.start() - 8), m.start()):
             continue
         end = m.end()
         if text[begin:end].strip():

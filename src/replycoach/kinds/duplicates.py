@@ -15,13 +15,13 @@ most similar other response by path and line.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter, defaultdict
 from itertools import pairwise
 
+from replycoach.core import regexcache
 from replycoach.core.diagnostic import Diagnostic
 
-WORD = re.compile(r"\w+")
+WORD = regexcache.compile(r"\w+")
 SLOT = "\x00slot"
 MIN_SHINGLES = 3  # shorter responses ("Thanks {name}!") are alike by nature
 
@@ -79,7 +79,7 @@ def similar_pairs(sets: list[frozenset], threshold: float) -> dict[tuple[int, in
 
 
 def near_duplicates(items: list, rule: dict) -> None:
-    """Add a near-duplicate finding to each of `items` (runner.Linted) that has a twin."""
+    """Add a near-duplicate finding to each of `items` (`lint.run_level.Linted`) that has a twin."""
     sets = [item.shingles if item.shingles is not None else shingles(item.doc) for item in items]
     pairs = similar_pairs(sets, rule["threshold"])
     if not pairs:
