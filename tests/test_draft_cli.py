@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from replycoach.cli.app import whole_app
 
-from .helpers import FIXTURES, run_cli
+from .helpers import FIXTURES, run_cli, run_cli_process
 
 CASES = FIXTURES / "draft"
 LATE = str(CASES / "late-twitter.yaml")
@@ -55,7 +55,7 @@ def test_a_late_reply_thanks_the_customer_for_waiting():
 
 
 def test_the_same_case_drafts_the_same_reply_in_separate_processes():
-    first, second = run_cli("draft", "--case", LATE), run_cli("draft", "--case", LATE)
+    first, second = run_cli_process("draft", "--case", LATE), run_cli_process("draft", "--case", LATE)
     assert first.returncode == 0 and first.stdout == second.stdout and first.stdout.strip()
 
 

@@ -8,6 +8,6 @@ when imported, a few milliseconds of every command; imported inside
 from replycoach.core import regexcache
 
 with regexcache.for_imports("imports-cli"):
-    from replycoach.cli.app import main
+    from replycoach.cli.app import main, run
 
-__all__ = ["main"]
+__all__ = ["main", "run"]

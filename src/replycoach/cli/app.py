@@ -293,8 +293,13 @@ def _app_for(argv: list[str]) -> typer.Typer:
 
 def main() -> None:
     """The console script: run the command, then leave without tearing the interpreter down."""
+    _exit(run(sys.argv[1:]))
+
+
+def run(argv: list[str]) -> int:
+    """Run one command line in this process and return its exit status (what tests call)."""
     try:
-        _app_for(sys.argv[1:])(prog_name="replycoach")
+        _app_for(argv)(args=argv, prog_name="replycoach")
         status = 0
     except SystemExit as exc:
         status = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
@@ -308,7 +313,7 @@ def main() -> None:
         status = 130
     except BrokenPipeError:
         status = 1
-    _exit(status)
+    return status
 
 
 def _exit(status: int) -> None:
