@@ -29,7 +29,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from replycoach.audit.auditor import AuditOptions, Problems, quantile, read_csv, read_jsonl, run_audit
+from replycoach.audit.auditor import AuditOptions, run_audit
+from replycoach.audit.figures import quantile
+from replycoach.audit.problems import Problems
+from replycoach.audit.reading import read_csv, read_jsonl
 from replycoach.core.errors import UserError
 from tests.helpers import FIXTURES
 

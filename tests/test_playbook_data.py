@@ -82,7 +82,7 @@ def test_playbooks_ship_as_package_data():
 def test_generated_rule_reference_is_up_to_date():
     from pathlib import Path
 
-    from replycoach.playbook.reference import rules_markdown
+    from replycoach.lint.formatters.rules import rules_markdown
 
     docs = Path(__file__).resolve().parents[1] / "docs" / "rules.md"
     assert docs.read_text(encoding="utf-8") == rules_markdown(BOOK), (

@@ -102,7 +102,7 @@ def test_github_annotations_name_file_line_column_and_title(repo):
 
 
 def test_github_annotations_escape_what_workflow_commands_reserve(tmp_path):
-    from replycoach.lint.formatters import format_github
+    from replycoach.lint.formatters.github import format_github
     from replycoach.lint.runner import LintOptions, run_lint
 
     reply = tmp_path / "a,b:c.txt"

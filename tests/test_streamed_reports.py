@@ -7,8 +7,10 @@ import json
 
 from replycoach import __version__
 from replycoach.cli.console import print_lines
-from replycoach.lint import formatters
 from replycoach.lint.engine import lint_text
+from replycoach.lint.formatters import json as json_report
+from replycoach.lint.formatters import summary
+from replycoach.lint.formatters import text as text_report
 
 TEXTS = [
     ("a.txt", "We're sorry! DM us your \"order\" number\nand we'll sort it. ^JK", {"channel": "twitter"}),
@@ -25,9 +27,9 @@ def results():
 def whole_report(found, problems):
     return json.dumps({
         "version": __version__,
-        "files": [formatters.file_dict(r) for r in found],
+        "files": [json_report.file_dict(r) for r in found],
         "problems": [{"path": p.where, "message": p.message} for p in problems],
-        "summary": {**formatters.summary(found), "problems": len(problems)},
+        "summary": {**summary(found), "problems": len(problems)},
     }, ensure_ascii=False, indent=2)
 
 
@@ -39,16 +41,16 @@ def test_streamed_json_is_the_same_text_as_one_dump_of_the_report():
     found = results()
     assert any(isinstance(r.context.to_dict().get("minutes_waiting"), float) for r in found)
     for subset, problems in [(found, []), (found[:1], [Problem()]), ([], []), ([], [Problem()])]:
-        assert "".join(formatters.iter_json(subset, problems)) == whole_report(subset, problems)
-        json.loads(formatters.format_json(subset, problems))
+        assert "".join(json_report.iter_json(subset, problems)) == whole_report(subset, problems)
+        json.loads(json_report.format_json(subset, problems))
 
 
 def test_text_report_lines_come_one_file_at_a_time():
     found = results()
-    lines = formatters.iter_text(found, [])
+    lines = text_report.iter_text(found, [])
     first = next(lines)
     assert first[0][0] == "a.txt"  # rendered before the other files were looked at
-    assert [first, *lines] == formatters.format_text(found, [])
+    assert [first, *lines] == text_report.format_text(found, [])
 
 
 def test_print_lines_takes_a_generator_and_prints_every_line(monkeypatch):

@@ -146,26 +146,32 @@ def _exit_code(run) -> int:
 
 def _report(run, output_format: OutputFormat, checklist: bool = True, stream=None) -> None:
     """Print a run's report; with `stream` (text and JSON), file by file while the run fills `run`."""
-    from replycoach.lint import formatters
 
     results = run.results if stream is None else stream
     if output_format is OutputFormat.text:
         from replycoach.cli.console import print_lines
+        from replycoach.lint.formatters.text import iter_text
 
-        print_lines(formatters.iter_text(results, run.problems, checklist, totals=run.results))
+        print_lines(iter_text(results, run.problems, checklist, totals=run.results))
         if run.problems and not sys.stdout.isatty():
             for problem in run.problems:
                 print(f"replycoach: {problem}", file=sys.stderr)
         return
     if output_format is OutputFormat.json:
-        for chunk in formatters.iter_json(results, run.problems, totals=run.results):  # a big report stays small
+        from replycoach.lint.formatters.json import iter_json
+
+        for chunk in iter_json(results, run.problems, totals=run.results):  # a big report stays small
             sys.stdout.write(chunk)
         text = ""
         sys.stdout.write("\n")
     elif output_format is OutputFormat.sarif:
-        text = formatters.format_sarif(run.results, run.problems, run.playbook)
+        from replycoach.lint.formatters.sarif import format_sarif
+
+        text = format_sarif(run.results, run.problems, run.playbook)
     else:
-        text = formatters.format_github(run.results, run.problems)
+        from replycoach.lint.formatters.github import format_github
+
+        text = format_github(run.results, run.problems)
     if text:
         sys.stdout.write(text + "\n")
     for problem in run.problems:
@@ -182,8 +188,8 @@ def rules_list(
     if ctx.invoked_subcommand is not None:
         return
     from replycoach.kinds import rule_languages
+    from replycoach.lint.formatters.rules import rules_table
     from replycoach.playbook.loader import load_playbook
-    from replycoach.playbook.reference import rules_table
 
     try:
         book = load_playbook(list(playbook or ()) or None)
@@ -209,8 +215,8 @@ def rules_explain(
 ) -> None:
     """Explain a rule: what it checks, why (with its source), how to fix it, and examples."""
     from replycoach.cli.console import print_lines
+    from replycoach.lint.formatters.rules import explain_rule
     from replycoach.playbook.loader import load_playbook
-    from replycoach.playbook.reference import explain_rule
 
     try:
         book = load_playbook(list(playbook or ()) or None)
@@ -232,8 +238,8 @@ def rules_docs(
                                                 show_default=False)] = None,
 ) -> None:
     """Print the rule reference (docs/rules.md) generated from the playbook."""
+    from replycoach.lint.formatters.rules import rules_markdown
     from replycoach.playbook.loader import load_playbook
-    from replycoach.playbook.reference import rules_markdown
 
     text = rules_markdown(load_playbook())
     if output:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from operator import itemgetter
 from typing import TextIO
 
-Line = list[tuple[str, str]]
+from replycoach.lint.formatters.styles import Line
 
 
 def wants_colour(stream: TextIO) -> bool:

@@ -19,22 +19,19 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from replycoach.core.diagnostic import Diagnostic, Severity
 from replycoach.core.errors import UserError
+from replycoach.draft.channels import contains, private_channel, shows
+from replycoach.draft.clock import follow_up_time, moment, timing
+from replycoach.draft.coaching import case_notes
 from replycoach.kinds import kind_of
 from replycoach.playbook.loader import Playbook
-from replycoach.reply.context import PUBLIC_CHANNELS, target_minutes
 from replycoach.triage import Triage, triage
 
 LETTER_CHANNELS = frozenset({"email"})
 HANDLE_CHANNELS = frozenset({"twitter", "x", "instagram", "tiktok", "threads"})
-NO_DM_CHANNELS = frozenset({"review", "youtube", "forum"})  # public places with no direct messages
-FOLLOW_UP_HOURS = 3  # a promised update comes a few hours out, within the working day ...
-WORKDAY = (8, 18)  # ... or at noon the next day when that would fall outside it
-NEXT_DAY_HOUR = 12
-FUTURE_TOLERANCE = timedelta(minutes=5)  # clocks disagree a little; a received_at beyond that is a typo
 COMPACT_LEVELS = (1, 2, 3)
 VARIANT_SEPARATOR = re.compile(r"^[ \t]*---[ \t]*$", re.M)
 
@@ -134,25 +131,6 @@ def lint_context(case, verdict: Triage, language: str, now: datetime) -> dict:
     return context
 
 
-def timing(case, playbook: Playbook, now: datetime, source: str) -> dict:
-    """How long the customer has waited, against the playbook's target for the channel."""
-    visibility = "public" if case.public else "private"
-    target = target_minutes(playbook.settings.get("first_reply_target_minutes", {}), case.channel, visibility)
-    received = case.complaint.received_at
-    clock = {"received_at": received.isoformat() if received else None, "minutes_waiting": None,
-             "target_minutes": target, "late": False, "sent_at": now.isoformat()}
-    if received is None:
-        return clock
-    waited = now - received
-    if waited < -FUTURE_TOLERANCE:
-        raise UserError(f"complaint.received_at: is later than now ({now.isoformat(timespec='minutes')}); "
-                        "set `now` or check the date", source)
-    minutes = max(waited.total_seconds() / 60, 0.0)
-    clock["minutes_waiting"] = round(minutes, 1)
-    clock["late"] = minutes > target
-    return clock
-
-
 # --- what the templates get ------------------------------------------------------------------
 
 
@@ -167,7 +145,7 @@ def template_variables(case, verdict: Triage, playbook: Playbook, language: str,
     if case.resolution:
         resolution = {"action": _sentence_part(case.resolution.action),
                       "eta": moment(case.resolution.eta, now) if case.resolution.eta else None,
-                      "done": _shows(case.resolution.action, "resolved", playbook, language)}
+                      "done": shows(case.resolution.action, "resolved", playbook, language)}
     return {
         "situation": verdict.situation,
         "language": language,
@@ -194,72 +172,10 @@ def template_variables(case, verdict: Triage, playbook: Playbook, language: str,
     }
 
 
-def private_channel(case, playbook: Playbook, language: str) -> dict:
-    """Where the conversation continues. An address that is personal data stays out of a public reply."""
-    given = case.private_channel
-    if given is None:
-        kind = "email" if case.channel in NO_DM_CHANNELS else "dm"
-        return {"kind": kind, "address": None, "given": False}
-    address = given.address
-    if address and case.public and _is_personal(address, case, playbook, language):
-        address = None
-    return {"kind": given.kind, "address": address, "given": True, "withheld": address != given.address}
-
-
-def _is_personal(text: str, case, playbook: Playbook, language: str) -> bool:
-    if _shows(text, "personal_data", playbook, language):
-        return True
-    return any(_contains(text, value) for value in case.personal_data().values())
-
-
-def _shows(text: str, cue: str, playbook: Playbook, language: str) -> bool:
-    """Whether the playbook's signals for a triage cue find anything in `text`."""
-    from replycoach.matching import find_signals
-    from replycoach.triage import cue_signals
-
-    signals = cue_signals(playbook)[cue]
-    hits = find_signals(text, playbook.matchers(language), playbook.signals)
-    return any(hits.get(s) for s in signals)
-
-
 def _short_channel(channel: str, playbook: Playbook) -> bool:
     """A channel whose length limit (from the playbook's length rules) is a tweet or less."""
     limits = [r.get("limits", {}).get(channel) for r in playbook.rules if r["kind"] == "length"]
     return any(limit is not None and limit <= 300 for limit in limits)
-
-
-def moment(value, now: datetime) -> dict:
-    """A time the templates can word in their own language: free text, or day + time parts."""
-    if isinstance(value, str):
-        return {"text": value, "day": None, "time": None, "weekday": None, "date": None}
-    if isinstance(value, datetime):
-        local = value.astimezone(now.tzinfo) if now.tzinfo else value
-        day, clock = local.date(), local.strftime("%H:%M")
-    else:
-        day, clock = value, None
-    delta = (day - now.date()).days
-    if delta == 0:
-        relation = "today"
-    elif delta == 1:
-        relation = "tomorrow"
-    elif 1 < delta < 7:
-        relation = "weekday"
-    else:
-        relation = "date"
-    return {"text": None, "day": relation, "time": clock, "weekday": day.weekday(),
-            "date": day.isoformat(), "day_of_month": day.day, "month": day.month}
-
-
-def follow_up_time(now: datetime) -> datetime:
-    """When a draft without a resolution promises the next update: soon, but within the working day."""
-    start, end = WORKDAY
-    if now.hour < start:
-        return now.replace(hour=NEXT_DAY_HOUR, minute=0, second=0, microsecond=0)
-    later = (now + timedelta(hours=FOLLOW_UP_HOURS, minutes=59)).replace(minute=0, second=0, microsecond=0)
-    if later.date() != now.date() or later.hour > end:
-        next_day = now + timedelta(days=1)
-        return next_day.replace(hour=NEXT_DAY_HOUR, minute=0, second=0, microsecond=0)
-    return later
 
 
 class Variants:
@@ -318,7 +234,7 @@ def _render(case, verdict: Triage, variables: dict, language: str, templates, ti
     reply = tidy(text)
     if case.public:
         for signal, value in case.personal_data().items():
-            if _contains(reply, value):
+            if contains(reply, value):
                 what = signal.replace("-", " ").replace("number", "").strip() or signal
                 raise UserError(f"the rendered public reply contains the customer's {what} ({signal}); "
                                 "a template must not print personal data", f"{verdict.situation}.j2")
@@ -348,64 +264,3 @@ def _lint(reply: str, playbook: Playbook, context: dict):
 def _too_long(diagnostics, playbook: Playbook) -> bool:
     kinds = {r["name"]: r["kind"] for r in playbook.rules}
     return any(kinds.get(d.rule) == "length" for d in diagnostics)
-
-
-def _contains(text: str, value: str) -> bool:
-    """Whether `value` appears in `text`, also with its digits written with other separators."""
-    if not value:
-        return False
-    if value.lower() in text.lower():
-        return True
-    digits = re.sub(r"\D", "", value)
-    return len(digits) >= 6 and digits in re.sub(r"(?<=\d)[ .\-()/]+(?=\d)", "", text)
-
-
-# --- coaching --------------------------------------------------------------------------------
-
-
-def case_notes(case, verdict: Triage, clock: dict, now: datetime, channel: dict, playbook: Playbook,
-               language: str) -> list[str]:
-    """What the case still lacks, and what the draft did about it, in the agent's terms."""
-    notes: list[str] = []
-    situation = verdict.situation
-    if situation == "off-topic":
-        return ["no reply drafted: leave the post, or hide it only if it breaks the page's published rules"]
-    if not case.agent:
-        notes.append("agent.name: missing, so the draft is unsigned; sign it with your first name")
-    if not (case.customer.name or case.customer.handle):
-        notes.append("customer.name: missing, so the draft greets without a name; a name shows a person read it")
-    if situation in ("complaint", "hostile", "personal-data-exposed", "outage") and not case.issue.summary:
-        notes.append("issue.summary: missing, so the apology cannot name the problem; say what went wrong")
-    if situation in ("complaint", "hostile", "personal-data-exposed", "outage"):
-        if case.resolution is None:
-            when = describe_time(follow_up_time(now), now)
-            notes.append("resolution: missing; the draft commits to passing the case on and to an update by "
-                         f"{when}; add resolution.action and resolution.eta, then keep that promise")
-        elif case.resolution.eta is None and not _shows(case.resolution.action, "resolved", playbook, language):
-            notes.append("resolution.eta: missing; the draft promises an update instead of a date for the fix")
-    if situation == "needs-details":
-        notes.append("once the customer answers, add issue.summary and resolution to the case and draft again")
-    if situation == "hostile":
-        offer = f"only the case's compensation ({case.compensation.offer})" if case.compensation else "no compensation"
-        notes.append(f"no extra concessions under pressure: the draft offers {offer}, as the case and policy allow")
-    elif case.fault == "company" and not case.compensation and situation in ("complaint", "outage",
-                                                                            "personal-data-exposed"):
-        notes.append("compensation: the company is at fault but the case offers nothing; a small gesture helps")
-    if case.fault == "company" and situation != "praise":
-        notes.append("prevention: the company was at fault; the draft can only say the case was passed on, "
-                     "so name the concrete change that stops a repeat if you know it")
-    if channel.get("withheld"):
-        notes.append("private_channel.address: looks like personal data, so the public reply leaves it out")
-    if case.public and case.channel in PUBLIC_CHANNELS and not case.private_channel and situation != "praise":
-        notes.append("private_channel: not given; the draft invites the customer to "
-                     + ("e-mail" if case.channel in NO_DM_CHANNELS else "a DM"))
-    if clock["received_at"] is None and situation not in ("outage", "praise"):
-        notes.append("complaint.received_at: missing, so the draft cannot tell how late it is")
-    return notes
-
-
-def describe_time(moment_: datetime, now: datetime) -> str:
-    """A time for the coaching (in English, like the rest of the tool's own messages)."""
-    days = (moment_.date() - now.date()).days
-    day = "today" if days == 0 else "tomorrow" if days == 1 else moment_.strftime("%A")
-    return f"{moment_.strftime('%H:%M')} {day}"

@@ -11,11 +11,7 @@ import json
 
 from replycoach.core.diagnostic import Severity
 from replycoach.draft.compose import Draft
-
-Line = list[tuple[str, str]]
-SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
-CHECK_LABELS = {"private_channel": "private channel", "next_update": "next update",
-                "personal_address": "personal address"}
+from replycoach.lint.formatters.styles import SEVERITY_STYLE, Line, checklist_row
 
 
 def draft_dict(draft: Draft) -> dict:
@@ -49,11 +45,7 @@ def coaching_lines(draft: Draft) -> list[Line]:
                       (finding["message"], "")])
     if draft.reply:
         if draft.checklist:
-            row: Line = [("checklist  ", "dim")]
-            for key, value in draft.checklist.items():
-                row.append(("✓ " if value else "✗ ", "green" if value else "red"))
-                row.append((CHECK_LABELS.get(key, key.replace("_", " ")) + "  ", "" if value else "dim"))
-            lines.append(row)
+            lines.append(checklist_row("checklist  ", draft.checklist.items()))
         lines.append(_lint_summary(draft))
         for d in draft.diagnostics:
             lines.append([("  ", ""), (d.severity.label.ljust(8), SEVERITY_STYLE[d.severity]), (d.rule, "bold"),

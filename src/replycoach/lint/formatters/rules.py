@@ -7,6 +7,7 @@ entries and the same examples the test suite runs.
 from __future__ import annotations
 
 from replycoach.kinds import rule_languages
+from replycoach.lint.formatters.styles import STYLE_OF_LABEL
 
 SEEDS = {
     "000": "a customer's account of firms that answer only when shamed in public",
@@ -20,7 +21,7 @@ SEEDS = {
 def rules_table(book) -> list:
     lines = [[("code   ", "bold"), ("name".ljust(27), "bold"), ("severity ", "bold"), ("languages  ", "bold"),
               ("summary", "bold")]]
-    style = {"error": "red", "warning": "yellow", "info": "cyan"}
+    style = STYLE_OF_LABEL
     for rule in book.rules:
         languages = ",".join(rule_languages(book, rule)) or "all"
         lines.append([

@@ -1,0 +1,166 @@
+"""Linting a history's agent replies: once per distinct (text, context), in batches on forked workers.
+
+Each distinct (reply text, channel, stage, wait) is linted once: canned replies repeat a lot
+in real histories, and the judgement depends on nothing else. With `workers > 1` the
+batches go to a fork-started process pool that inherits the loaded playbook (`_WORKER`).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from datetime import datetime
+
+from replycoach.audit.problems import Problems
+from replycoach.audit.quality import QualityTally, Verdict
+
+MEMO_SIZE = 50_000  # distinct lint results remembered
+BATCH = 48  # replies per job sent to a worker process
+SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
+_WORKER: dict = {}  # set in the parent before the pool forks, so workers inherit the loaded playbook
+_WORKER: dict = {}  # set in the parent before the pool forks, so workers inherit the loaded playbook
+
+
+def _lint_one(text: str, layer: dict, path: str) -> tuple[Verdict, list[tuple]]:
+    from replycoach.lint.engine import lint_document
+    from replycoach.reply.document import Document
+
+    playbook, selection, names = _WORKER["playbook"], _WORKER["selection"], _WORKER["checklist"]
+    try:
+        doc = Document.parse(text, playbook.conventions, path, front_matter=False)
+        result = lint_document(doc, playbook, [layer], selection)
+    except Exception as exc:  # an engine bug must not end an audit of a million replies
+        return Verdict("lint-failed", detail=f"{type(exc).__name__}: {exc}"[:200]), []
+    if result.error:
+        return Verdict("unsupported-language", language=result.language, detail=result.language), []
+    quoting = _WORKER["quoting"]
+    fired: dict[str, tuple[str, str, int]] = {}
+    counts = [0, 0, 0]
+    findings = []
+    for d in result.diagnostics:
+        severity = int(d.severity)
+        counts[3 - severity] += 1
+        if d.rule not in fired or fired[d.rule][2] < severity:
+            fired[d.rule] = (d.rule, d.code, severity)
+        # a missing thing is anchored on a sentence that is not itself the problem: don't quote it
+        quoted = d.match[:120] if d.rule in quoting else ""
+        findings.append((d.rule, d.code, d.severity.label, d.message, quoted))
+    findings.sort(key=lambda f: -SEVERITY_RANK[f[2]])
+    checklist = tuple(bool(result.checklist.get(n)) for n in names)
+    verdict = Verdict("ok", result.language, checklist, tuple(sorted(fired.values())), tuple(counts))
+    return verdict, findings
+
+
+def _lint_batch(batch: list[tuple]) -> list[tuple]:
+    return [(key, *_lint_one(text, layer, path)) for key, text, layer, path in batch]
+
+
+def _lint_batch(batch: list[tuple]) -> list[tuple]:
+    return [(key, *_lint_one(text, layer, path)) for key, text, layer, path in batch]
+
+
+class ReplyLinter:
+    """Sends agent replies to the engine, once per distinct (text, context), in batches.
+
+    With `workers > 1` the batches go to a fork-started process pool; at most a few
+    batches per worker are in flight, so memory stays bounded however long the input.
+    """
+
+    def __init__(self, tally: QualityTally, problems: Problems, workers: int, language: str | None) -> None:
+        self.tally = tally
+        self.language = language
+        self.problems = problems
+        self.workers = workers
+        self.memo: OrderedDict[tuple, int | Verdict] = OrderedDict()  # verdict index, or a failed Verdict
+        self.pending: dict[tuple, tuple[str, list[tuple[int, str, str]]]] = {}
+        self.batch: list[tuple] = []
+        self.futures: set = set()
+        self.pool = None
+        self.linted_distinct = 0
+        self.memo_hits = 0
+        if workers > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            if "fork" not in multiprocessing.get_all_start_methods():  # Windows: lint in-process
+                self.workers = 1
+                return
+            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+            self.pool.submit(int).result()  # fork the workers now, before any progress-bar thread runs
+
+    def submit(self, key: tuple, line: int, conversation: str, author: str,
+               received: datetime | None, sent: datetime) -> None:
+        """`key` is (text, channel, stage, wait in seconds): all the judgement depends on."""
+        known = self.memo.get(key)
+        if known is not None:
+            self.memo_hits += 1
+            self._fold(line, author, known)
+            return
+        waiting = self.pending.get(key)
+        if waiting is not None:
+            self.memo_hits += 1
+            waiting[1].append((line, conversation, author))
+            return
+        text, channel, stage, _ = key
+        layer: dict = {"stage": stage}
+        if channel:
+            layer["channel"] = channel
+        if self.language:
+            layer["language"] = self.language
+        if received is not None:
+            layer["received_at"], layer["sent_at"] = received, sent
+        self.pending[key] = (text, [(line, conversation, author)])
+        self.batch.append((key, text, layer, f"{conversation}@{line}"))
+        if len(self.batch) >= BATCH:
+            self._flush()
+
+    def finish(self) -> None:
+        self._flush()
+        if self.pool is not None:
+            from concurrent.futures import wait
+
+            while self.futures:
+                done, self.futures = wait(self.futures)
+                for future in done:
+                    self._collect(future.result())
+            self.pool.shutdown()
+            self.pool = None
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
+
+    def _flush(self) -> None:
+        if not self.batch:
+            return
+        batch, self.batch = self.batch, []
+        if self.pool is None:
+            self._collect(_lint_batch(batch))
+            return
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        self.futures.add(self.pool.submit(_lint_batch, batch))
+        while len(self.futures) >= self.workers * 3:
+            done, self.futures = wait(self.futures, return_when=FIRST_COMPLETED)
+            for future in done:
+                self._collect(future.result())
+
+    def _collect(self, results: list[tuple]) -> None:
+        for key, verdict, findings in results:
+            text, waiting = self.pending.pop(key)
+            self.linted_distinct += 1
+            known = self.tally.intern(verdict) if verdict.status == "ok" else verdict
+            self.memo[key] = known
+            if len(self.memo) > MEMO_SIZE:
+                self.memo.popitem(last=False)
+            if verdict.status == "ok":
+                line, conversation, author = min(waiting)
+                self.tally.offer_worst(line, conversation, author, text, verdict, findings)
+            for line, _, author in waiting:
+                self._fold(line, author, known)
+
+    def _fold(self, line: int, author: str, known: int | Verdict) -> None:
+        if type(known) is int:
+            self.tally.fold(author, known)
+        else:
+            self.problems.note(known.status, line, known.detail)
