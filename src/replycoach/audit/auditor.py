@@ -21,7 +21,7 @@ from replycoach.audit.figures import Group, histogram
 from replycoach.audit.problems import SKIPS, Problems
 from replycoach.audit.quality import MAX_AUTHORS, QualityTally
 from replycoach.audit.reading import Conversation, Message, Source, _csv_text, open_source, read_csv, read_jsonl
-from replycoach.audit.replies import _WORKER, ReplyLinter
+from replycoach.audit.replies import _WORKER, ReplyKey, ReplyLinter
 from replycoach.core.errors import UserError
 from replycoach.kinds import kind_of
 
@@ -146,7 +146,7 @@ class Auditor:
             if self.linter is not None:
                 if m.text and not m.text.isspace():
                     wait = (m.at - waiting_since).total_seconds() if waiting_since is not None else None
-                    self.linter.submit((m.text, lint_channel, stage, wait), m.line, conv.id, m.author,
+                    self.linter.submit(ReplyKey(m.text, lint_channel, stage, wait), m.line, conv.id, m.author,
                                        waiting_since, m.at)
                 else:
                     self.problems.note("missing-text", m.line)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from datetime import datetime
+from typing import NamedTuple
 
 from replycoach.audit.problems import Problems
 from replycoach.audit.quality import QualityTally, Verdict
@@ -50,12 +51,27 @@ def _lint_one(text: str, layer: dict, path: str) -> tuple[Verdict, list[tuple]]:
     return verdict, findings
 
 
-def _lint_batch(batch: list[tuple]) -> list[tuple]:
-    return [(key, *_lint_one(text, layer, path)) for key, text, layer, path in batch]
+class ReplyKey(NamedTuple):
+    """All a reply's verdict depends on: the same key is linted once a run."""
+
+    text: str
+    channel: str | None  # a channel the linter knows, or None
+    stage: str  # first | follow-up
+    wait_seconds: float | None  # since the customer's message it answers
 
 
-def _lint_batch(batch: list[tuple]) -> list[tuple]:
-    return [(key, *_lint_one(text, layer, path)) for key, text, layer, path in batch]
+class Job(NamedTuple):
+    """One distinct reply sent to be linted (in a worker, or here)."""
+
+    key: ReplyKey
+    layer: dict  # its context
+    path: str  # what its findings name: conversation@line
+
+
+def _lint_batch(batch: list[Job]) -> list[tuple]:
+    return [(job.key, *_lint_one(job.key.text, job.layer, job.path)) for job in batch]
+
+
 
 
 class ReplyLinter:
@@ -72,7 +88,7 @@ class ReplyLinter:
         self.workers = workers
         self.memo: OrderedDict[tuple, int | Verdict] = OrderedDict()  # verdict index, or a failed Verdict
         self.pending: dict[tuple, tuple[str, list[tuple[int, str, str]]]] = {}
-        self.batch: list[tuple] = []
+        self.batch: list[Job] = []
         self.futures: set = set()
         self.pool = None
         self.linted_distinct = 0
@@ -87,7 +103,7 @@ class ReplyLinter:
             self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
             self.pool.submit(int).result()  # fork the workers now, before any progress-bar thread runs
 
-    def submit(self, key: tuple, line: int, conversation: str, author: str,
+    def submit(self, key: ReplyKey, line: int, conversation: str, author: str,
                received: datetime | None, sent: datetime) -> None:
         """`key` is (text, channel, stage, wait in seconds): all the judgement depends on."""
         known = self.memo.get(key)
@@ -100,7 +116,7 @@ class ReplyLinter:
             self.memo_hits += 1
             waiting[1].append((line, conversation, author))
             return
-        text, channel, stage, _ = key
+        text, channel, stage = key.text, key.channel, key.stage
         layer: dict = {"stage": stage}
         if channel:
             layer["channel"] = channel
@@ -109,7 +125,7 @@ class ReplyLinter:
         if received is not None:
             layer["received_at"], layer["sent_at"] = received, sent
         self.pending[key] = (text, [(line, conversation, author)])
-        self.batch.append((key, text, layer, f"{conversation}@{line}"))
+        self.batch.append(Job(key, layer, f"{conversation}@{line}"))
         if len(self.batch) >= BATCH:
             self._flush()
 

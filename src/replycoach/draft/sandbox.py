@@ -23,6 +23,8 @@ import threading
 import time
 from pathlib import Path
 
+from replycoach.core.memo import Memo
+
 MAX_OUTPUT = 20_000  # characters a rendered reply may have; a reply is a few hundred
 MAX_RANGE = 1_000  # items in range(); reply templates loop over a handful of things
 MAX_NUMBER = 100_000  # numeric argument to a call or filter (widths, repeats, counts)
@@ -52,11 +54,11 @@ def limited_environment(folders: list[Path]):
     """
     from replycoach.core.cache import cache_dir
 
-    return _limited_environment(tuple(Path(f) for f in folders), str(cache_dir()))
+    return _ENVIRONMENTS[(tuple(Path(f) for f in folders), str(cache_dir()))]
 
 
-@functools.lru_cache(maxsize=16)
-def _limited_environment(folders: tuple[Path, ...], cache_key: str):
+def _limited_environment(key: tuple[tuple[Path, ...], str]):
+    folders, _ = key
     from jinja2 import ChoiceLoader, StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -87,6 +89,10 @@ def _limited_environment(folders: tuple[Path, ...], cache_key: str):
     env.globals["range"] = _small_range
     env.filters = {name: _capped(f) for name, f in env.filters.items()}
     return env
+
+
+# keyed by (template folders, cache folder): an environment reads only those folders and that cache
+_ENVIRONMENTS = Memo(_limited_environment, limit=16)
 
 
 def _bytecode_cache():

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from replycoach.core.cache import cached
 from replycoach.core.errors import UserError
+from replycoach.core.memo import Memo
 
 CONFIG_NAMES = (".replycoach.yaml", ".replycoach.yml")
 DEFAULT_EXTENSIONS = (".txt", ".md", ".markdown", ".j2", ".jinja", ".jinja2", ".yaml", ".yml", ".json")
@@ -152,33 +153,25 @@ def _has_tool_section(pyproject: Path) -> bool:
 
 
 class ConfigFinder:
-    """Memoises the upward search per directory: a repository of many files has few folders."""
+    """The config of each file of a run: the upward search is made once per folder."""
 
     def __init__(self, explicit: Path | None = None) -> None:
         self.explicit = load_config(explicit) if explicit else None
-        self._by_dir: dict[Path, Config] = {}
-        self._by_file: dict[Path, Config] = {}
-        # folders as the paths name them, as strings: no resolve() per file, and a Path's hash
+        # keyed by a config file's resolved path: each is loaded once a run
+        self._files = Memo(load_config, limit=10_000)
+        # keyed by a resolved folder: the nearest config at or above it
+        self._folders = Memo(self._config_above, limit=100_000)
+        # keyed by a folder as the paths spell it: no resolve() per file, and a Path's hash
         # is worked out afresh on every lookup (a third of the parent's lookups in a big batch)
-        self._by_given_dir: dict[str, Config] = {}
+        self._given = Memo(lambda given: self._folders[Path(given or ".").resolve()], limit=100_000)
 
-    def for_path(self, path: Path | None) -> Config:
+    def for_path(self, path: Path | str | None) -> Config:
         if self.explicit is not None:
             return self.explicit
-        given = os.path.dirname(path) if path else None
-        if given is not None:
-            found = self._by_given_dir.get(given)
-            if found is not None:
-                return found
-        directory = Path(given or ".").resolve() if given is not None else Path.cwd().resolve()
-        if directory not in self._by_dir:
-            found = find_config(directory)
-            if found is None:
-                self._by_dir[directory] = Config()
-            else:
-                if found not in self._by_file:
-                    self._by_file[found] = load_config(found)
-                self._by_dir[directory] = self._by_file[found]
-        if given is not None:
-            self._by_given_dir[given] = self._by_dir[directory]
-        return self._by_dir[directory]
+        if path:
+            return self._given[os.path.dirname(path)]
+        return self._folders[Path.cwd().resolve()]
+
+    def _config_above(self, directory: Path) -> Config:
+        found = find_config(directory)
+        return Config() if found is None else self._files[found]

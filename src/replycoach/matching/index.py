@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from replycoach.core import regexcache
+from replycoach.core.memo import Memo
 from replycoach.matching.entries import PREFIX, entry_regex
 from replycoach.matching.fold import ODD, fold
 from replycoach.matching.lexicon import Matcher
@@ -51,8 +52,10 @@ class Matchers(dict):
         self.prefix_lengths = sorted({len(k) - 1 for k in table if k.endswith(PREFIX)})
         # word -> (selection, its screen on the folded text, its screen on the text), or ()
         # when it selects nothing; a screen is None when no entry of the selection is in it
-        self._words: dict[str, tuple] = {}
-        self._screens: dict[tuple, tuple] = {}  # selection -> its two screens
+        # keyed by a folded word: the index table decides what it selects
+        self._words = Memo(self._word, limit=self.WORD_CACHE)
+        # keyed by a selection of entries: its screens are made of those entries alone
+        self._screens = Memo(self._screen, limit=10_000)
 
     def warm(self) -> None:
         """Read the stored regex code these matchers use (see `regexcache`), ahead of use."""
@@ -73,13 +76,7 @@ class Matchers(dict):
             return found, low
         words = self._words
         for m in (WORD_ASCII if low.isascii() else WORD).finditer(low):
-            word = m.group()
-            selected = words.get(word)
-            if selected is None:
-                if len(words) >= self.WORD_CACHE:
-                    words.clear()
-                selection = self._select(word)
-                selected = words[word] = (selection, *self._screen(selection)) if selection else ()
+            selected = words[m.group()]
             if selected:
                 start = m.start()
                 selection, folded, exact = selected
@@ -94,24 +91,26 @@ class Matchers(dict):
                         spots.append((start, indices))
         return found, low
 
+    def _word(self, word: str) -> tuple:
+        """(selection, its screen on the folded text, its screen on the text), or () when the
+        word selects no entry; a screen is None when no entry of the selection is in it."""
+        selection = self._select(word)
+        return (selection, *self._screens[selection]) if selection else ()
+
     def _screen(self, selection: tuple) -> tuple:
         """(folded, exact): regexes that between them match at a position if any entry of a
         selection does; the folded one on the folded text, the exact one on the text."""
-        screens = self._screens.get(selection)
-        if screens is None:
-            folded, exact = [], []
-            for name, indices in selection:
-                matcher = self[name]
-                for i in indices:
-                    screen = matcher.analysis[i].screen
-                    if screen is None:
-                        exact.append(entry_regex(matcher.entries[i]))
-                    else:
-                        folded.append(screen)
-            group = next(iter(self.values())).regex_group
-            screens = self._screens[selection] = (_screen_regex(folded, re.M, group),
-                                                  _screen_regex(exact, re.I | re.M, group))
-        return screens
+        folded, exact = [], []
+        for name, indices in selection:
+            matcher = self[name]
+            for i in indices:
+                screen = matcher.analysis[i].screen
+                if screen is None:
+                    exact.append(entry_regex(matcher.entries[i]))
+                else:
+                    folded.append(screen)
+        group = next(iter(self.values())).regex_group
+        return _screen_regex(folded, re.M, group), _screen_regex(exact, re.I | re.M, group)
 
     def _select(self, word: str) -> tuple[tuple[str, tuple[int, ...]], ...]:
         chosen: dict[str, set[int]] = {}

@@ -12,6 +12,7 @@ import re
 from functools import partial
 
 from replycoach.core import regexcache
+from replycoach.core.memo import Memo
 from replycoach.matching.entries import (
     _AT_BOUNDARY,
     _AT_WORD,
@@ -57,9 +58,12 @@ class Matcher:
             self.analysis = [entry_analysis(e) for e in entries]
         # per entry: its place among the alternatives of the signal's regex
         self.rank = tuple((_branch(e), i) for i, e in enumerate(entries))
-        self._regexes: dict = {}
-        self._singles: dict = {}
-        self._orders: dict = {}
+        # keyed by entry indices (and the regex group): which entries a regex joins decides it
+        self._regexes = Memo(lambda key: _assemble(self.signal, self.entries, key[0], key[1]), limit=1000)
+        # keyed by entry index: one regex per entry, so at most as many as the lexicon has
+        self._singles = Memo(self._single, limit=len(entries) + 1)
+        # keyed by (entries keyed at a word, entries scanned for): their union, in the signal's order
+        self._orders = Memo(lambda key: tuple(sorted({*key[0], *key[1]}, key=self.rank.__getitem__)), limit=10_000)
         self.scan_all = any(keys is False for keys, *_ in self.analysis)
         by_key: dict[str, list[int]] = {}
         for i, (keys, *_) in enumerate(self.analysis):
@@ -75,7 +79,9 @@ class Matcher:
             (i, tuple(n for n in needs if n != DIGIT) or None if needs else None,
              bool(needs) and DIGIT in needs, self.analysis[i].gate)
             for i in self.rest for needs in (self.analysis[i].needs,))
-        self._gates: dict[int, re.Pattern] = {}
+        # keyed by entry index: the entry's gate source is fixed
+        self._gates = Memo(lambda i: regexcache.compile(self.analysis[i].gate, re.I | re.M, self.regex_group),
+                           limit=len(entries) + 1)
 
     def _scanned(self, text: str, low: str | None) -> tuple[int, ...]:
         """The scanned-for entries that can occur in a text (folded: `low`) at all.
@@ -104,14 +110,10 @@ class Matcher:
                     digit_in_text = _DIGIT.search(low) is not None
                 if not digit_in_text:
                     continue
-            if gate is not None and (self._gates.get(i) or self._gate(i, gate)).search(text) is None:
+            if gate is not None and self._gates[i].search(text) is None:
                 continue
             kept.append(i)
         return tuple(kept)
-
-    def _gate(self, i: int, source: str) -> re.Pattern:
-        regex = self._gates[i] = regexcache.compile(source, re.I | re.M, self.regex_group)
-        return regex
 
     @property
     def regex(self) -> re.Pattern:
@@ -120,19 +122,7 @@ class Matcher:
         return self._compiled(tuple(range(len(self.entries))), self.regex_group + "-whole")
 
     def _compiled(self, indices: tuple[int, ...], regex_group: str | None = None) -> re.Pattern:
-        regex = self._regexes.get(indices)
-        if regex is None:
-            regex = self._regexes[indices] = _assemble(self.signal, self.entries, indices,
-                                                       regex_group or self.regex_group)
-        return regex
-
-    def _order(self, indices: tuple[int, ...], scanned: tuple[int, ...]) -> tuple[int, ...]:
-        """Entries to try at one position, in the order the whole signal's regex tries them."""
-        key = (indices, scanned)
-        order = self._orders.get(key)
-        if order is None:
-            order = self._orders[key] = tuple(sorted({*indices, *scanned}, key=self.rank.__getitem__))
-        return order
+        return self._regexes[(indices, regex_group or self.regex_group)]
 
     def _single(self, i: int) -> re.Pattern:
         """Entry i's own regex.
@@ -153,7 +143,6 @@ class Matcher:
             regex = regexcache.compile(entry_regex(self.entries[i]), re.I | re.M, self.regex_group)
         except re.error:
             regex = _assemble(self.signal, self.entries, (i,), self.regex_group)  # reports the entry
-        self._singles[i] = regex
         return regex
 
     def find(self, text: str, candidates: list[tuple[int, tuple[int, ...]]] | None = None,
@@ -173,8 +162,8 @@ class Matcher:
                 return []
             if len(scanned) == 1:  # one regex: its own finditer is the leftmost-first scan
                 i = scanned[0]
-                return self._entry_hits([(m, i) for m in (singles.get(i) or self._single(i)).finditer(text)])
-        rest = _Scan(text, [singles.get(i) or self._single(i) for i in scanned], scanned) if scanned else None
+                return self._entry_hits([(m, i) for m in (singles[i]).finditer(text)])
+        rest = _Scan(text, [singles[i] for i in scanned], scanned) if scanned else None
         matches = []  # (match, entry index)
         pos = 0
         upcoming = rest.next(0) if rest is not None else None  # leftmost scanned (match, entry) >= pos
@@ -189,9 +178,9 @@ class Matcher:
             if start < pos:
                 continue
             if upcoming is not None and upcoming[0].start() == start:
-                indices = self._order(indices, scanned)
+                indices = self._orders[(indices, scanned)]  # in the order the signal's regex tries them
             for i in indices:
-                m = (singles.get(i) or self._single(i)).match(text, start)
+                m = (singles[i]).match(text, start)
                 if m is not None:
                     matches.append((m, i))
                     pos = m.end()

@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from replycoach.core import regexcache
 from replycoach.core.errors import UserError
+from replycoach.core.memo import Memo
 from replycoach.matching import opaque_spans
 
 FRONT_MATTER = regexcache.compile(
@@ -147,23 +148,30 @@ def _blank(text: str, start: int, end: int) -> str:
 
 
 def _load_front_matter(raw: str, path: str) -> dict:
-    """The front matter as a dict; a repository's files repeat a few blocks, so each distinct
-    block is parsed once per process (a copy is handed out: callers may change theirs)."""
-    data = _FRONT_MATTERS.get(raw)
-    if data is None:
-        from replycoach.core.yamlio import load_yaml
-
-        data = load_yaml(raw, path)
-        if data is None:
-            data = {}
-        if not isinstance(data, dict):
-            raise UserError("front matter must be a mapping of context keys (e.g. `channel: twitter`)", path)
-        if len(_FRONT_MATTERS) < 10_000:
-            _FRONT_MATTERS[raw] = data
+    """The front matter as a dict (a copy: callers may change theirs)."""
+    data = _FRONT_MATTERS[raw]
+    if isinstance(data, str):
+        raise UserError(data, path)
     return dict(data)
 
 
-_FRONT_MATTERS: dict[str, dict] = {}
+def _parse_front_matter(raw: str) -> dict | str:
+    """A block's data, or what is wrong with it."""
+    from replycoach.core.yamlio import load_yaml
+
+    try:
+        data = load_yaml(raw, "front matter")
+    except UserError as exc:
+        return exc.message
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        return "front matter must be a mapping of context keys (e.g. `channel: twitter`)"
+    return data
+
+
+# keyed by the block's text, which alone decides its data: a repository's files repeat a few blocks
+_FRONT_MATTERS = Memo(_parse_front_matter, limit=10_000)
 
 
 def _placeholders(text: str, conventions):
