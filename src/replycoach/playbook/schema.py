@@ -193,7 +193,7 @@ class LanguageInfo(Strict):
         for key in ("letters", "capitals", "fillers"):
             value = getattr(self, key)
             if value and ("]" in value or "\\" in value or value.startswith("^")):
-                raise ValueError(f"{key}: letters only (ranges like А-Я are fine), no ], \\ or leading ^")
+                raise ValueError(f"{key}: letters only (ranges such as A-Z are fine), no ], \\ or leading ^")
             try:
                 re.compile(f"[{value}]") if value else None
             except re.error as exc:
