@@ -87,3 +87,12 @@ def test_generated_rule_reference_is_up_to_date():
     docs = Path(__file__).resolve().parents[1] / "docs" / "rules.md"
     assert docs.read_text(encoding="utf-8") == rules_markdown(BOOK), (
         "docs/rules.md is stale: run `replycoach rules docs -o docs/rules.md`")
+
+
+def test_the_schema_knows_exactly_the_registered_kinds():
+    """A kind is registered once (kinds.KINDS) and modelled once (playbook.schema): they must agree."""
+    from replycoach.kinds import KINDS
+    from replycoach.playbook.schema import RULE_KINDS
+
+    assert set(RULE_KINDS) == set(KINDS)
+    assert {rule["kind"] for rule in BOOK.rules} <= set(KINDS)
