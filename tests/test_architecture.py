@@ -20,8 +20,8 @@ LAYERS = [
     {"reply"},
     {"kinds"},
     {"playbook"},
-    {"lint"},
     {"triage"},
+    {"lint"},
     {"draft", "audit"},
     {"cli", "__main__"},
 ]

@@ -1,4 +1,4 @@
-"""Blind the written Polish and Bulgarian conversations for labelling, and fix their split.
+"""Blind the written conversations for labelling, and fix their split.
 
     python data/scripts/build_synthetic.py
 
@@ -7,7 +7,8 @@ The writers' files (`data/written/{pl,bg}.W*.jsonl`) say how each reply was mean
 writes `data/items/{pl,bg}.jsonl` with only what a reader of the conversation sees: the
 channel, the customer's message and the reply, split into sentences by replycoach's own
 splitter. The split is by writing batch, fixed here before anything is trained: batches
-b02, b05 and b08 of every writer are the test split (about 30 %).
+b02, b05, b08 (and b11, where a writer wrote twelve) are the test split (about 30 %).
+English conversations go to `en.synthetic.jsonl`, beside the real twitter-care items.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import json
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-TEST_BATCHES = {"b02", "b05", "b08"}
+TEST_BATCHES = {"b02", "b05", "b08", "b11"}
 
 
 def sentences(text: str) -> list[str]:
@@ -28,7 +29,7 @@ def sentences(text: str) -> list[str]:
 
 
 def main() -> None:
-    for lang in ("pl", "bg"):
+    for lang in ("pl", "bg", "en"):
         items = []
         for written in sorted((ROOT / "data" / "written").glob(f"{lang}.W*.jsonl")):
             for line in written.read_text(encoding="utf-8").splitlines():
@@ -43,7 +44,9 @@ def main() -> None:
                     "split": "test" if batch in TEST_BATCHES else "train",
                     "sentences": sentences(item["reply"]) if item["reply"] else [],
                 })
-        out = ROOT / "data" / "items" / f"{lang}.jsonl"
+        if not items:
+            continue
+        out = ROOT / "data" / "items" / (f"{lang}.synthetic.jsonl" if lang == "en" else f"{lang}.jsonl")
         with open(out, "w", encoding="utf-8") as fh:
             for item in items:
                 fh.write(json.dumps(item, ensure_ascii=False) + "\n")

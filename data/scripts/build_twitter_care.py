@@ -43,7 +43,9 @@ def sentences(text: str) -> list[str]:
 
 def main(corpus: str) -> None:
     items = []
-    for line in open(corpus, encoding="utf-8"):
+    with open(corpus, encoding="utf-8") as fh:
+        lines = fh.read().splitlines()
+    for line in lines:
         if not line.strip():
             continue
         conv = json.loads(line)

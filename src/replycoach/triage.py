@@ -1,4 +1,11 @@
-"""Triage: which situation a complaint is, and why, before anything is drafted.
+"""Reading a customer's message: what kind it is, its tone, and which situation a reply faces.
+
+`classify_message` is the one reading of a customer's message that lint (a reply's
+`in_reply_to`), `replycoach triage`, draft and audit share: its kind, tone, and whether it
+gives anything concrete to act on, from the playbook's detector model and its cue signals
+(swearing and ultimatums found by the lexicon are certain; the model decides the rest).
+
+`triage` then picks the draft's situation.
 
 The reply to a troll's ultimatum, a vague grumble, a political rant and a customer who
 posted their own phone number are different replies (seeds 002, 004, 003), so the draft
@@ -11,10 +18,15 @@ signals that show it. A brand that adds a swear word to `profanity` changes tria
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from replycoach.core.errors import UserError
 from replycoach.matching import find_signals
-from replycoach.playbook.loader import Playbook
+from replycoach.playbook.model import Playbook
+
+# the context's kinds and tones (`reply.context.CHOICES`), in the order a tie is broken
+KINDS = ("complaint", "question", "outage", "praise", "off-topic")
+TONES = ("calm", "angry", "abusive", "ultimatum")
 
 SITUATIONS = ("complaint", "needs-details", "hostile", "off-topic", "outage", "personal-data-exposed", "praise")
 CUES = ("abuse", "ultimatum", "personal_data", "off_topic", "concrete", "resolved")
@@ -45,6 +57,49 @@ def cue_signals(playbook: Playbook) -> dict[str, list[str]]:
             if signal not in playbook.signals:
                 raise UserError(f"settings.triage.{cue}: undefined signal {signal!r}", "playbook")
     return {cue: list(configured.get(cue, ())) for cue in CUES}
+
+
+class MessageVerdict(NamedTuple):
+    """What a customer's message is, and why replycoach thinks so."""
+
+    kind: str
+    tone: str
+    needs_details: bool
+    reasons: tuple[str, ...]  # one line per judgement, for the output
+    scores: dict[str, float]  # the model's probabilities (empty without a model)
+    cues: dict[str, list[str]]  # cue -> the words that showed it
+
+
+def classify_message(text: str, playbook: Playbook, language: str) -> MessageVerdict:
+    """Kind, tone and needs-details of a customer's message."""
+    hits = find_signals(text, playbook.matchers(language), playbook.signals) if text.strip() else {}
+    cues = {cue: _matched(hits, signals) for cue, signals in cue_signals(playbook).items()}
+    model = playbook.detector()
+    outputs = [f"kind:{k}" for k in KINDS] + [f"tone:{t}" for t in TONES] + ["needs-details"]
+    scores = model.scores(text, outputs) if model is not None and text.strip() else {}
+    reasons = []
+    kind_scores = {k: scores.get(f"kind:{k}", 0.0) for k in KINDS}
+    kind = max(KINDS, key=kind_scores.__getitem__) if scores else "complaint"
+    reasons.append(f"kind {kind}: the detector model ({kind_scores[kind]:.2f})" if scores
+                   else "kind complaint: no detector model, so the common case")
+    if cues["ultimatum"]:
+        tone, why = "ultimatum", f"an ultimatum ({_quote(cues['ultimatum'])})"
+    elif cues["abuse"]:
+        tone, why = "abusive", f"swearing or insults ({_quote(cues['abuse'])})"
+    elif scores:
+        tone_scores = {t: scores.get(f"tone:{t}", 0.0) for t in TONES}
+        tone = max(TONES, key=tone_scores.__getitem__)
+        why = f"the detector model ({tone_scores[tone]:.2f})"
+    else:
+        tone, why = "calm", "nothing hostile found"
+    reasons.append(f"tone {tone}: {why}")
+    threshold = playbook.detector_settings.get("needs_details") or 0.5
+    vague = scores.get("needs-details", 0.0) >= threshold and kind in ("complaint", "outage", "question")
+    if vague and cues["concrete"]:
+        vague = False
+    reasons.append("nothing concrete to act on: ask first" if vague else "gives something concrete to act on"
+                   if kind in ("complaint", "outage", "question") else "needs no details")
+    return MessageVerdict(kind, tone, vague, tuple(reasons), scores, cues)
 
 
 def triage(case, playbook: Playbook, language: str) -> Triage:

@@ -28,7 +28,7 @@ def _lint_one(text: str, layer: dict, path: str) -> tuple[Verdict, list[tuple]]:
     playbook, selection, names = _WORKER["playbook"], _WORKER["selection"], _WORKER["checklist"]
     try:
         doc = Document.parse(text, playbook.conventions, path, front_matter=False)
-        result = lint_document(doc, playbook, [layer], selection)
+        result = lint_document(doc, playbook, [{}, layer], selection)
     except Exception as exc:  # an engine bug must not end an audit of a million replies
         return Verdict("lint-failed", detail=f"{type(exc).__name__}: {exc}"[:200]), []
     if result.error:

@@ -21,14 +21,14 @@ from pathlib import Path
 
 from replycoach import __version__
 
-FORMAT = 7
+FORMAT = 8
 # The modules whose code decides what a cached entry holds (validation, defaults, the
 # lexicon analysis): their stamps are checked with the data's own files, so editing one (a
 # development install, or an upgrade that kept the version number) rebuilds the cache.
 _PACKAGE = os.path.dirname(os.path.dirname(__file__))
 CODE = tuple(os.path.join(_PACKAGE, *f"{name}.py".split("/"))
-             for name in ("playbook/schema", "playbook/loader", "lint/config", "matching/analysis", "matching/screens",
-                          "matching/entries"))
+             for name in ("playbook/schema", "playbook/loader", "playbook/forms", "lint/config", "matching/analysis",
+                          "matching/screens", "matching/entries"))
 
 
 def cache_dir() -> Path | None:

@@ -11,9 +11,13 @@ from replycoach.reply.document import Document, word_count
 
 
 def forbid(rule: dict, doc: Document, hits: Hits, ctx: Context) -> Iterator[Finding]:
-    if any_found(hits, rule["unless_present"]):
+    """The rule's signals are findings, unless an exempting signal is present (in the same
+    sentence, for `unless_with`). Exemptions rest on what the lexicon found, never on the
+    detector's guess: a guessed private channel must not excuse asking for an order number."""
+    if any(h.score is None for signal in rule["unless_present"] for h in hits.get(signal, ())):
         return
-    exempt = sentences_with(doc, hits, rule["unless_with"]) if rule["unless_with"] else set()
+    exempt = {doc.sentence_index(h.start) for s in rule["unless_with"] for h in hits.get(s, ())
+              if h.score is None} if rule["unless_with"] else set()
     if exempt and rule["window"]:
         exempt = {i + d for i in exempt for d in range(-rule["window"], rule["window"] + 1)}
     required = sentences_with(doc, hits, rule["only_with"]) if rule["only_with"] else None

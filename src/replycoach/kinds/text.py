@@ -38,10 +38,12 @@ def shouting(prepared: Shouting, doc: Document, hits: Hits, ctx: Context) -> Ite
     """
     rule, allowed = prepared.rule, prepared.allowed
     text = doc.analysed
-    opaque = doc.opaque
+    spared = doc.opaque
+    if rule.get("exempt"):
+        spared = [*spared, *((h.start, h.end) for signal in rule["exempt"] for h in hits.get(signal, ()))]
 
     def skip(start: int, end: int) -> bool:
-        return any(s <= start < e for s, e in opaque) or doc.in_placeholder(start, end)
+        return any(s <= start < e for s, e in spared) or doc.in_placeholder(start, end)
 
     run: list[re.Match] = []
     reported: set[int] = set()

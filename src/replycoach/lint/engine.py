@@ -23,7 +23,13 @@ def lint_document(
     """Lint one parsed document. `layers` are normalised context dicts, lowest priority first."""
     selection = selection or Selection()
     planner = planner_for(playbook)
+    message = next((layer["in_reply_to"] for layer in reversed(layers) if "in_reply_to" in layer), None)
+    inferred: tuple[str, ...] = ()
+    if message:
+        layers, inferred = _with_message(message, playbook, layers)
     ctx = resolve(layers, playbook.settings.get("first_reply_target_minutes"))
+    if inferred:
+        ctx = ctx._replace(inferred=inferred)
     detected = not ctx.language
     language = ctx.language or playbook.detect(doc.body)
     ctx = planner.shared(ctx.with_language(language, detected))
@@ -31,8 +37,9 @@ def lint_document(
         return FileResult(doc.path, language, ctx, error=f"language {language!r} has no playbook lexicon "
                           f"(available: {', '.join(playbook.languages)})")
     plan = planner.plan(language, ctx, selection)
+    thresholds = playbook.detector_thresholds
     hits = find_signals(doc.analysed, playbook.matchers(language), playbook.signals, doc.marker_spans, plan.signals,
-                        doc.opaque)
+                        doc.opaque, doc.sentences, playbook.detector() if thresholds else None, thresholds)
     diagnostics: list[Diagnostic] = []
     for planned in plan.rules:
         if planned.fires_on is not None and planned.fires_on.isdisjoint(hits):
@@ -47,6 +54,21 @@ def lint_document(
     return FileResult(doc.path, language, ctx, checklist, diagnostics)
 
 
+def _with_message(message: str, playbook: Playbook, layers: list[dict]) -> tuple[list[dict], tuple[str, ...]]:
+    """The layers with what the customer's message says about the situation, just above the
+    config's defaults: a collection entry, front matter and flags still win."""
+    from replycoach.triage import classify_message
+
+    language = playbook.detect(message)
+    if language not in playbook.languages:
+        return layers, ()
+    verdict = classify_message(message, playbook, language)
+    given = {key for layer in layers[1:] for key in layer}
+    read = {"kind": verdict.kind, "tone": verdict.tone, "needs_details": verdict.needs_details}
+    taken = {key: value for key, value in read.items() if key not in given}
+    return [layers[0], taken, *layers[1:]], tuple(taken)
+
+
 def _diagnostic(planned: PlannedRule, finding: Finding, doc: Document, selection: Selection) -> Diagnostic:
     rule = planned.rule
     line, column = doc.position(finding.start)
@@ -59,6 +81,8 @@ def _diagnostic(planned: PlannedRule, finding: Finding, doc: Document, selection
     severity: Severity = planned.severity
     if finding.severity is not None:
         severity = selection.severity_of(rule, finding.severity)
+        if planned.note and severity > Severity.WARNING and not selection.chooses_severity(rule):
+            severity = Severity.WARNING
     return Diagnostic(
         rule=rule["name"], code=rule["code"], severity=severity,
         message=message, path=doc.path, line=line, column=column, end_line=end_line, end_column=end_column,
@@ -74,5 +98,5 @@ def lint_text(text: str, playbook: Playbook | None = None, context: dict | None 
 
     playbook = playbook or load_playbook()
     doc = Document.parse(text, playbook.conventions, path, front_matter=False)
-    layers = [normalise(context or {}, path)]
+    layers = [{}, normalise(context or {}, path)]
     return lint_document(doc, playbook, layers, selection)

@@ -49,6 +49,10 @@ class Selection:
             return False
         return not (keys & self.ignore)
 
+    def chooses_severity(self, rule: dict) -> bool:
+        """Whether the config or flags set this rule's severity themselves."""
+        return rule["name"] in self.severity or rule["code"] in self.severity
+
     def severity_of(self, rule: dict, graded: str | None) -> Severity:
         chosen = self.severity.get(rule["name"]) or self.severity.get(rule["code"])
         return Severity.parse(chosen or graded or rule["severity"])
@@ -112,8 +116,11 @@ class Planner:
             kind = kind_of(rule)
             note = _assumption_note(rule, value, assumed)
             fires_on = frozenset(kind.signals_of(rule)) if kind.fires_on_signals else None
-            rules.append(PlannedRule(rule, kind, kind.prepared(rule, playbook), fires_on,
-                                     selection.severity_of(rule, None), note, rule["message"] + note))
+            severity = selection.severity_of(rule, None)
+            if note and severity > Severity.WARNING and not selection.chooses_severity(rule):
+                severity = Severity.WARNING  # no error rests on an assumption: the note says what was assumed
+            rules.append(PlannedRule(rule, kind, kind.prepared(rule, playbook), fires_on, severity, note,
+                                     rule["message"] + note))
         return RulePlan(tuple(rules), signals_read(playbook, [p.rule for p in rules]))
 
 

@@ -9,11 +9,13 @@ outside it needs to know how:
 - `screens` builds cheaper regexes that can only accept more than an entry (gates, screens);
 - `index` makes one pass over a reply's words and hands each signal the places worth trying;
 - `lexicon` tries a signal's entries only there, in the order its whole regex would;
-- `find.find_plain` is the plain-regex oracle `find_signals` must always equal (tested).
+- `find.find_plain` is the plain-regex oracle `find_signals` must always equal (tested);
+- `detector` scores sentences with the learned model that stands beside the lexicon.
 
 Code outside `matching` imports from here only.
 """
 
+from replycoach.matching.detector import Model as DetectorModel
 from replycoach.matching.entries import VALIDATORS, Hit, entry_regex, phrase_to_regex
 from replycoach.matching.find import find_plain, find_signals
 from replycoach.matching.index import Matchers, compile_lexicon
@@ -21,6 +23,6 @@ from replycoach.matching.lexicon import Matcher, check
 from replycoach.matching.opaque import OPAQUE, opaque_spans
 
 __all__ = [
-    "OPAQUE", "VALIDATORS", "Hit", "Matcher", "Matchers", "check", "compile_lexicon", "entry_regex", "find_plain",
-    "find_signals", "opaque_spans", "phrase_to_regex",
+    "OPAQUE", "VALIDATORS", "DetectorModel", "Hit", "Matcher", "Matchers", "check", "compile_lexicon", "entry_regex",
+    "find_plain", "find_signals", "opaque_spans", "phrase_to_regex",
 ]

@@ -24,11 +24,14 @@ _APOSTROPHE = regexcache.compile("['’]")
 
 
 class Hit(NamedTuple):
+    """Where a signal was found: by the lexicon (`score` None) or by the detector (its probability)."""
+
     signal: str
     start: int
     end: int
     text: str
     replacement: str | None = None
+    score: float | None = None
 
 
 _new_hit = tuple.__new__  # Hit(...) without the Python frame of a NamedTuple's __new__ (a reply makes dozens)

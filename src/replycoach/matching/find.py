@@ -17,13 +17,18 @@ from replycoach.matching.opaque import opaque_spans
 
 def find_signals(text: str, matchers: Matchers, definitions: dict[str, dict],
                  skip_spans: list[tuple[int, int]] = (), only: frozenset[str] | None = None,
-                 opaque: list[tuple[int, int]] | None = None) -> dict[str, list[Hit]]:
+                 opaque: list[tuple[int, int]] | None = None, sentences=(), detector=None,
+                 thresholds: dict[str, float] | None = None) -> dict[str, list[Hit]]:
     """All hits of every signal (or of those in `only`), kept by `_policy`.
 
     A signal without hits has no key (rules and the checklist test presence with set operations).
 
     `only` must hold every signal that can suppress one of its signals (see
     `lint.plan.signals_read`), so the hits kept are those a full match would keep.
+
+    With a `detector` (a `detector.Model`) and `sentences` (spans), a signal in `thresholds`
+    that the lexicon did not find is looked for sentence by sentence: the first whose
+    probability passes the signal's threshold is a hit of it, carrying the probability.
     """
     found: dict[str, list[Hit]] = {}
     candidates, low = matchers.candidates(text) if isinstance(matchers, Matchers) else (None, None)
@@ -35,13 +40,47 @@ def find_signals(text: str, matchers: Matchers, definitions: dict[str, dict],
         hits = matcher.find(text, candidates.get(name, ()) if candidates is not None else None, low)
         if hits:
             found[name] = hits
+    if detector is not None and sentences and thresholds:
+        wanted = {s: t for s, t in thresholds.items() if only is None or s in only}
+        if wanted:
+            _detected(found, text, sentences, detector, wanted)
     return _policy(found, text, matchers, definitions, skip_spans, opaque)
+
+
+DETECTED_SENTENCES = 100  # a reply has a handful; past this a text is a wall, and the lexicon alone reads it
+
+
+def _detected(found: dict[str, list[Hit]], text: str, sentences, detector, thresholds: dict[str, float]) -> None:
+    """Add the detector's hit where the lexicon found nothing of a signal in the whole reply.
+
+    The detector answers "is it there at all?" (what the absence rules and the checklist ask),
+    so a signal the lexicon found anywhere is not scored, and scoring a signal stops at its
+    first sentence over the threshold: ~100 us a sentence when every signal is scored, a few
+    when most are found (measured on the twitter-care replies).
+    """
+    wanted = {signal: threshold for signal, threshold in thresholds.items() if signal not in found}
+    for start, end in sentences[:DETECTED_SENTENCES]:
+        if not wanted:
+            return
+        chunk = text[start:end]
+        stripped = chunk.strip()
+        if not stripped:
+            continue
+        left = start + len(chunk) - len(chunk.lstrip())
+        rows = detector.rows(stripped)
+        for signal, threshold in list(wanted.items()):
+            p = detector.probability(rows, signal)
+            if p >= threshold:
+                found[signal] = [Hit(signal, left, left + len(stripped), stripped, None, round(p, 3))]
+                del wanted[signal]
 
 
 def find_plain(text: str, matchers: dict[str, Matcher], definitions: dict[str, dict],
                skip_spans: list[tuple[int, int]] = (), only: frozenset[str] | None = None,
-               opaque: list[tuple[int, int]] | None = None) -> dict[str, list[Hit]]:
-    """What `find_signals` means: each signal's whole regex over the whole text, then the same policy."""
+               opaque: list[tuple[int, int]] | None = None, sentences=(), detector=None,
+               thresholds: dict[str, float] | None = None) -> dict[str, list[Hit]]:
+    """What `find_signals` means: each signal's whole regex over the whole text, then the same
+    detector and the same policy."""
     found: dict[str, list[Hit]] = {}
     for name, matcher in matchers.items():
         if only is not None and name not in only:
@@ -49,6 +88,10 @@ def find_plain(text: str, matchers: dict[str, Matcher], definitions: dict[str, d
         hits = matcher.plain_hits(text)
         if hits:
             found[name] = hits
+    if detector is not None and sentences and thresholds:
+        wanted = {s: t for s, t in thresholds.items() if only is None or s in only}
+        if wanted:
+            _detected(found, text, sentences, detector, wanted)
     return _policy(found, text, matchers, definitions, skip_spans, opaque)
 
 

@@ -210,7 +210,7 @@ class Matcher:
             check = validators.get(f"e{i}") if validators else None
             if check is not None and not VALIDATORS[check](m.group(0)):
                 continue
-            hits.append(_new_hit(Hit, (self.signal, m.start(), m.end(), m.group(0), entry.get("replace"))))
+            hits.append(_new_hit(Hit, (self.signal, m.start(), m.end(), m.group(0), entry.get("replace"), None)))
         return hits
 
 

@@ -53,6 +53,9 @@ class _Merger:
         self.checklist: dict[str, dict] = {}
         self.settings: dict = {}
         self.language_packs: dict[str, dict] = {}
+        self.detector: dict = {"model": None, "thresholds": {}}
+        self.forms: dict[str, dict[str, list[str]]] = {}
+        self.templates: list[tuple[str, dict, str]] = []  # (language, entry, file): expanded once all forms are in
         self.overrides: list[tuple[str, dict]] = []
         self.seen: set[str] = set()
 
@@ -76,6 +79,12 @@ class _Merger:
         if model.settings:
             for k, v in model.settings.model_dump(exclude_defaults=True).items():
                 self.settings[k] = {**self.settings[k], **v} if isinstance(v, dict) and k in self.settings else v
+        if model.detector is not None:
+            if model.detector.model:
+                self.detector["model"] = str((path.parent / model.detector.model).resolve())
+            self.detector["thresholds"] = {**self.detector["thresholds"], **model.detector.thresholds}
+            if model.detector.needs_details is not None:
+                self.detector["needs_details"] = model.detector.needs_details
         for code, info in model.languages.items():  # a later layer's keys win, the others stay
             self.language_packs[code] = {**self.language_packs.get(code, {}),
                                          **info.model_dump(exclude_none=True, exclude_unset=True)}
@@ -93,6 +102,8 @@ class _Merger:
                 raise UserError(f"rule {rule.name!r} reuses code {rule.code} of rule {clash['name']!r}", key)
             self.rules[rule.name] = data
             self.rule_origin[rule.name] = key
+        for lang, lemmas in model.forms.items():
+            self.forms.setdefault(lang, {}).update(lemmas)
         for lang, signals in model.lexicon.items():
             target = self.lexicon.setdefault(lang, {})
             for name, entries in signals.items():
@@ -100,6 +111,8 @@ class _Merger:
                 known = {(e["phrase"] or "").lower() for e in existing if e["phrase"]}
                 for entry in entries:
                     dumped = entry.model_dump(by_alias=True)
+                    if dumped["template"]:
+                        self.templates.append((lang, dumped, key))
                     if dumped["phrase"] and dumped["phrase"].lower() in known:
                         continue
                     existing.append(dumped)
@@ -110,6 +123,10 @@ class _Merger:
             self.overrides.append((key, {"name": name, **override.model_dump(exclude_none=True)}))
 
     def result(self) -> dict:
+        from replycoach.playbook.forms import expand
+
+        for lang, entry, where in self.templates:
+            entry["pattern"] = expand(entry["template"], self.forms.get(lang, {}), where)
         for where, override in self.overrides:
             name = override.pop("name")
             rule = self.rules.get(name) or next((r for r in self.rules.values() if r["code"] == name), None)
@@ -129,6 +146,11 @@ class _Merger:
             for rule_name in sets:
                 if rule_name not in self.rules:
                     raise UserError(f"examples ({lang}) for unknown rule {rule_name!r}", self.files[-1])
+        for signal in self.detector["thresholds"]:
+            if signal not in self.signals:
+                raise UserError(f"detector.thresholds names undefined signal {signal!r}", self.files[-1])
+        if self.detector["model"] and not Path(self.detector["model"]).is_file():
+            raise UserError("detector model file not found", self.detector["model"])
         for sig_name, sig in self.signals.items():
             for other in sig["suppressed_by"]:
                 if other not in self.signals:
@@ -142,6 +164,7 @@ class _Merger:
             "checklist": self.checklist,
             "settings": self.settings,
             "language_packs": self.language_packs,
+            "detector": self.detector,
             "files": self.files,
         }
 

@@ -7,7 +7,7 @@ name.
 
 from __future__ import annotations
 
-SIGNAL_FIELDS = ("signal", "signals", "unless_with", "unless_present", "only_with")
+SIGNAL_FIELDS = ("signal", "signals", "unless_with", "unless_present", "only_with", "exempt")
 
 
 class Playbook:
@@ -15,7 +15,7 @@ class Playbook:
 
     def __init__(self, name: str, rules: list[dict], signals: dict[str, dict], lexicon: dict, examples: dict,
                  checklist: dict[str, dict], settings: dict, files: list[str], analysis: dict | None = None,
-                 language_packs: dict | None = None) -> None:
+                 language_packs: dict | None = None, detector: dict | None = None) -> None:
         self.name = name
         self.rules = rules
         self.signals = signals
@@ -28,6 +28,7 @@ class Playbook:
         # the playbook is built and kept in the cache: parsing every regex costs more than a lint
         self.analysis = analysis if analysis is not None else {}
         self.language_packs = language_packs if language_packs is not None else {}  # `languages:` data
+        self.detector_settings = detector if detector is not None else {"model": None, "thresholds": {}}
         self._matchers: dict = {}
         self._derived: dict = {}
 
@@ -63,6 +64,27 @@ class Playbook:
         from replycoach.playbook.languages import Detector, packs_from
 
         return Detector(packs_from(self.language_packs), self.settings.get("default_language"))
+
+    @property
+    def detector_thresholds(self) -> dict[str, float]:
+        """The signals the detector may find, with the probability each must pass."""
+        if not self.detector_settings.get("model"):
+            return {}
+        thresholds = self.detector_settings.get("thresholds") or {}
+        return {signal: t for signal, t in thresholds.items() if t is not None and signal in self.signals}
+
+    def detector(self):
+        """The detector's model, read on first use (None when the playbook has none)."""
+        path = self.detector_settings.get("model")
+        if not path:
+            return None
+
+        def load():
+            from replycoach.matching import DetectorModel
+
+            return DetectorModel.load(path)
+
+        return self.derived("detector_model", load)
 
     def rule(self, name_or_code: str) -> dict | None:
         for rule in self.rules:

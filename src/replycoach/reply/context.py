@@ -29,7 +29,9 @@ CHOICES: dict[str, frozenset[str]] = {
     "stage": frozenset({"first", "follow-up", "resolution"}),
 }
 DEFAULTS = {"kind": "complaint", "stage": "first", "fault": "unknown", "tone": "unknown", "visibility": "public"}
-KEYS = ("language", "channel", "visibility", "kind", "tone", "fault", "stage", "received_at", "sent_at", "template")
+KEYS = ("language", "channel", "visibility", "kind", "tone", "fault", "stage", "received_at", "sent_at", "template",
+        "needs_details", "in_reply_to")
+MAX_MESSAGE = 20_000  # characters of the customer's message that are read
 ALIASES = {"third-party": "third_party", "followup": "follow-up", "follow_up": "follow-up", "first_reply": "first",
            "first-reply": "first", "offtopic": "off-topic", "off_topic": "off-topic"}
 
@@ -48,6 +50,8 @@ class Context(NamedTuple):
     late: bool = False
     minutes_waiting: float | None = None
     assumed: tuple[str, ...] = ()
+    needs_details: bool | None = None  # the message gives nothing concrete to act on (None: not known)
+    inferred: tuple[str, ...] = ()  # keys read from the customer's message, not given
 
     def value(self, key: str):
         return getattr(self, key)
@@ -63,6 +67,10 @@ class Context(NamedTuple):
         if self.minutes_waiting is not None:
             out["minutes_waiting"] = round(self.minutes_waiting, 1)
             out["late"] = self.late
+        if self.needs_details is not None:
+            out["needs_details"] = self.needs_details
+        if self.inferred:
+            out["from_message"] = list(self.inferred)
         out["assumed"] = list(self.assumed)
         return out
 
@@ -85,6 +93,17 @@ def normalise(raw: dict, where: str) -> dict:
             continue
         if key == "template":
             out[key] = bool(value)
+            continue
+        if key == "needs_details":
+            if not isinstance(value, bool):
+                raise UserError(f"needs_details must be true or false (got {value!r})", where)
+            out[key] = value
+            continue
+        if key == "in_reply_to":
+            if not isinstance(value, str):
+                raise UserError("in_reply_to must be the customer's message, as text", where)
+            if value.strip():
+                out[key] = value[:MAX_MESSAGE]
             continue
         text = str(value).strip().lower()
         text = ALIASES.get(text, text)
@@ -141,6 +160,7 @@ def resolve(layers: list[dict], targets: dict[str, int] | None = None) -> Contex
         minutes = (sent - received).total_seconds() / 60
         merged["minutes_waiting"] = minutes
         merged["late"] = minutes > target_minutes(targets or {}, merged.get("channel", ""), merged["visibility"])
+    merged.pop("in_reply_to", None)  # read by the engine before resolving: not a judging key
     return Context(**merged, assumed=tuple(assumed))
 
 
