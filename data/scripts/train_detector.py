@@ -136,6 +136,42 @@ def fit(texts, targets: dict[str, list[int]], groups, report: bool, lexicon: dic
     return vectorizer, models, thresholds, figures
 
 
+def fit_classes(texts, labels: list[str], prefix: str, groups, balanced: bool, report: bool):
+    """One multinomial model over mutually exclusive classes (a message's kind, or its tone):
+    its rows are stored as outputs `prefix:class`, and the most likely class wins."""
+    import numpy as np
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold
+
+    vectorizer = CountVectorizer(analyzer=features, binary=True, min_df=MIN_DF)
+    matrix = vectorizer.fit_transform(texts)
+    y = np.asarray(labels)
+    weight = "balanced" if balanced else None
+    best = None
+    for c in C_GRID:
+        predicted = np.empty(len(y), dtype=object)
+        for train, held in GroupKFold(n_splits=5).split(matrix, groups=groups):
+            model = LogisticRegression(C=c, class_weight=weight, max_iter=3000).fit(matrix[train], y[train])
+            predicted[held] = model.predict(matrix[held])
+        accuracy = float(np.mean(predicted == y))
+        if best is None or accuracy > best[0]:
+            best = (accuracy, c)
+    accuracy, c = best
+    model = LogisticRegression(C=c, class_weight=weight, max_iter=3000).fit(matrix, y)
+
+    class Row:  # one class's row, shaped as `export` reads a binary model
+        def __init__(self, k):
+            self.coef_ = model.coef_[k : k + 1]
+            self.intercept_ = model.intercept_[k : k + 1]
+
+    models = {f"{prefix}:{cls}": Row(k) for k, cls in enumerate(model.classes_)}
+    if report:
+        print(f"  {prefix:22} classes={len(model.classes_)}  C={c:<5} cross-validated accuracy={accuracy:.3f}",
+              flush=True)
+    return vectorizer, models, {"accuracy": round(accuracy, 3), "C": c}
+
+
 def export(parts) -> Model:
     """One Model of every output, over the features any output gives a weight worth keeping."""
     vocabulary: dict[str, int] = {}
@@ -198,11 +234,16 @@ def main() -> int:
     signal_part = fit(texts, targets, groups, report=True, lexicon=lexicon)
     messages = message_examples("train")
     print(f"customer messages (train): {len(messages)}", flush=True)
-    message_part = fit([t for t, *_ in messages], {k: [m[1][k] for m in messages] for k in messages[0][1]},
-                       [g for _, _, g, _ in messages], report=True)
+    message_texts, message_groups = [t for t, *_ in messages], [g for _, _, g, _ in messages]
+    kinds = [next(k.split(":")[1] for k, v in m[1].items() if k.startswith("kind:") and v) for m in messages]
+    tones = [next(k.split(":")[1] for k, v in m[1].items() if k.startswith("tone:") and v) for m in messages]
+    kind_part = fit_classes(message_texts, kinds, "kind", message_groups, balanced=True, report=True)
+    tone_part = fit_classes(message_texts, tones, "tone", message_groups, balanced=False, report=True)
+    message_part = fit(message_texts, {"needs-details": [m[1]["needs-details"] for m in messages]}, message_groups,
+                       report=True)
     if args.report:
         return 0
-    model = export([(signal_part[0], signal_part[1]), (message_part[0], message_part[1])])
+    model = export([(signal_part[0], signal_part[1]), kind_part[:2], tone_part[:2], (message_part[0], message_part[1])])
     OUTPUT.write_bytes(model.dump())
     SETTINGS.write_text(settings_yaml(signal_part[2], message_part[2], {**signal_part[3], **message_part[3]},
                                       len(sentences), len(messages)), encoding="utf-8")

@@ -28,7 +28,12 @@ from replycoach.playbook.model import Playbook
 KINDS = ("complaint", "question", "outage", "praise", "off-topic")
 TONES = ("calm", "angry", "abusive", "ultimatum")
 
-SITUATIONS = ("complaint", "needs-details", "hostile", "off-topic", "outage", "personal-data-exposed", "praise")
+# A message is answered as a complaint unless the model is more sure of another kind than of all
+# the others together: thanking someone whose app crashes is worse than apologising to a fan.
+KIND_CONFIDENCE = 0.5
+
+SITUATIONS = ("complaint", "needs-details", "hostile", "off-topic", "outage", "personal-data-exposed", "praise",
+              "question")
 CUES = ("abuse", "ultimatum", "personal_data", "off_topic", "concrete", "resolved")
 DATA_NAMES = {"email-address": "e-mail address", "phone-number": "phone number", "card-number": "card number",
               "order-number": "order number", "street-address": "street address"}
@@ -74,25 +79,35 @@ def classify_message(text: str, playbook: Playbook, language: str) -> MessageVer
     """Kind, tone and needs-details of a customer's message."""
     hits = find_signals(text, playbook.matchers(language), playbook.signals) if text.strip() else {}
     cues = {cue: _matched(hits, signals) for cue, signals in cue_signals(playbook).items()}
-    model = playbook.detector()
-    outputs = [f"kind:{k}" for k in KINDS] + [f"tone:{t}" for t in TONES] + ["needs-details"]
-    scores = model.scores(text, outputs) if model is not None and text.strip() else {}
+    model = playbook.detector() if text.strip() else None
+    scores: dict[str, float] = {}
     reasons = []
-    kind_scores = {k: scores.get(f"kind:{k}", 0.0) for k in KINDS}
-    kind = max(KINDS, key=kind_scores.__getitem__) if scores else "complaint"
-    reasons.append(f"kind {kind}: the detector model ({kind_scores[kind]:.2f})" if scores
-                   else "kind complaint: no detector model, so the common case")
+    if model is not None:
+        chosen, p = model.choose(text, [f"kind:{k}" for k in KINDS])
+        kind = chosen.split(":", 1)[1]
+        scores[chosen] = p
+        if kind != "complaint" and p < KIND_CONFIDENCE:
+            reasons.append(f"kind complaint: the detector model leans to {kind} ({p:.2f}) but not enough to "
+                           "answer it as one")
+            kind = "complaint"
+        else:
+            reasons.append(f"kind {kind}: the detector model ({p:.2f})")
+    else:
+        kind = "complaint"
+        reasons.append("kind complaint: no detector model, so the common case")
     if cues["ultimatum"]:
         tone, why = "ultimatum", f"an ultimatum ({_quote(cues['ultimatum'])})"
     elif cues["abuse"]:
         tone, why = "abusive", f"swearing or insults ({_quote(cues['abuse'])})"
-    elif scores:
-        tone_scores = {t: scores.get(f"tone:{t}", 0.0) for t in TONES}
-        tone = max(TONES, key=tone_scores.__getitem__)
-        why = f"the detector model ({tone_scores[tone]:.2f})"
+    elif model is not None:
+        chosen, p = model.choose(text, [f"tone:{t}" for t in TONES])
+        tone, why = chosen.split(":", 1)[1], f"the detector model ({p:.2f})"
+        scores[chosen] = p
     else:
         tone, why = "calm", "nothing hostile found"
     reasons.append(f"tone {tone}: {why}")
+    if model is not None:
+        scores["needs-details"] = model.scores(text, ["needs-details"]).get("needs-details", 0.0)
     threshold = playbook.detector_settings.get("needs_details") or 0.5
     vague = scores.get("needs-details", 0.0) >= threshold and kind in ("complaint", "outage", "question")
     if vague and cues["concrete"]:
@@ -103,62 +118,93 @@ def classify_message(text: str, playbook: Playbook, language: str) -> MessageVer
 
 
 def triage(case, playbook: Playbook, language: str) -> Triage:
-    """Classify the case. The order matters: what the case states beats what the text suggests,
+    """The situation a drafted reply faces. What the case states beats what the text suggests,
     and protecting the customer's data beats everything the text suggests."""
     text = case.complaint.text or ""
-    cues = cue_signals(playbook)
-    hits = find_signals(text, playbook.matchers(language), playbook.signals) if text else {}
-    found = {cue: _matched(hits, signals) for cue, signals in cues.items()}
-
     if case.kind == "off-topic":
-        return Triage("off-topic", ["the case marks it off-topic (kind: off-topic)",
-                                    "a reply is not recommended: answering posts that are not about the business "
-                                    "can start the very crisis you want to avoid"], found=found)
+        return Triage("off-topic", ["the case marks it off-topic (kind: off-topic)", NO_REPLY])
     if case.kind == "outage":
         return Triage("outage", ["the case is a known incident (kind: outage): apologise to each affected "
-                                 "customer, with compensation, before they have to complain"], found=found)
+                                 "customer, with compensation, before they have to complain"])
     if case.kind == "praise":
-        return Triage("praise", ["the case marks it as praise (kind: praise): thank the customer, briefly"],
-                      found=found)
+        return Triage("praise", ["the case marks it as praise (kind: praise): thank the customer, briefly"])
+    verdict = classify_message(text, playbook, language)
+    hits = find_signals(text, playbook.matchers(language), playbook.signals) if text.strip() else {}
+    exposed = _exposed(case.personal_data(), hits, cue_signals(playbook)["personal_data"], text)
+    return _situation(verdict, exposed, case.public, case.channel, case.kind, bool(case.issue.summary),
+                      case.resolution is not None)
 
+
+def triage_message(text: str, playbook: Playbook, language: str, public: bool = True,
+                   channel: str = "") -> tuple[MessageVerdict, Triage]:
+    """A customer's message alone (`replycoach triage`): what it is, and whether to answer it."""
+    verdict = classify_message(text, playbook, language)
+    hits = find_signals(text, playbook.matchers(language), playbook.signals) if text.strip() else {}
+    exposed = _exposed({}, hits, cue_signals(playbook)["personal_data"], text)
+    return verdict, _situation(verdict, exposed, public, channel or "public", None, False, False)
+
+
+# Hostility the lexicon did not see is only trusted when the model is fairly sure: calling a calm
+# customer hostile changes the whole reply, and a missed insult still gets a polite one.
+HOSTILE_BY_MODEL = 0.6
+
+NO_REPLY = ("a reply is not recommended: answering posts that are not about the business can start the very "
+            "crisis you want to avoid")
+
+
+def _situation(verdict: MessageVerdict, exposed: tuple[str, ...], public: bool, channel: str, given_kind,
+               has_summary: bool, has_resolution: bool) -> Triage:
+    cues = verdict.cues
     hostile_reasons = []
-    if found["abuse"]:
-        hostile_reasons.append(f"swearing or insults in the complaint ({_quote(found['abuse'])})")
-    if found["ultimatum"]:
-        hostile_reasons.append(f"an ultimatum or threat ({_quote(found['ultimatum'])})")
-    tone = "ultimatum" if found["ultimatum"] else "abusive" if found["abuse"] else None
-
-    exposed = _exposed(case, hits, cues["personal_data"], text)
-    if exposed and case.public:
+    if cues["abuse"]:
+        hostile_reasons.append(f"swearing or insults in the complaint ({_quote(cues['abuse'])})")
+    if cues["ultimatum"]:
+        hostile_reasons.append(f"an ultimatum or threat ({_quote(cues['ultimatum'])})")
+    concrete = cues["concrete"]
+    kind = given_kind or verdict.kind
+    off_topic = (kind == "off-topic" or (cues["off_topic"] and given_kind is None)) and not concrete \
+        and not has_summary
+    tone_score = verdict.scores.get(f"tone:{verdict.tone}", 0.0)
+    if not hostile_reasons and not off_topic and verdict.tone in ("abusive", "ultimatum") \
+            and tone_score >= HOSTILE_BY_MODEL:
+        hostile_reasons.append(f"the message reads as {verdict.tone} (the detector model, {tone_score:.2f})")
+    tone = verdict.tone if hostile_reasons and verdict.tone in ("abusive", "ultimatum") else None
+    if exposed and public:
         names = ", ".join(DATA_NAMES.get(s, s.replace("-", " ")) for s in exposed)
-        reasons = [f"the customer posted their own personal data in a public {case.channel} post ({names})",
+        reasons = [f"the customer posted their own personal data in a public {channel} post ({names})",
                    "ask them to remove it, move to the private channel, and never repeat the data"]
         if hostile_reasons:
             reasons.append("the complaint is also hostile: " + "; ".join(hostile_reasons))
-        return Triage("personal-data-exposed", reasons, tone=tone, exposed=exposed, found=found)
-
+        return Triage("personal-data-exposed", reasons, tone=tone, exposed=exposed, found=cues)
     if hostile_reasons:
         return Triage("hostile", [*hostile_reasons,
                                   "stay calm, polite and firm; explain; offer what the case allows and nothing more "
-                                  "under pressure; never mirror the language"], tone=tone, found=found)
-
-    concrete = found["concrete"]
-    if found["off_topic"] and not concrete and not case.issue.summary and case.kind is None:
-        topic = _quote(found["off_topic"])
-        return Triage("off-topic", [f"the post is about something other than the business ({topic}) "
-                                    "and names nothing we sold or did",
-                                    "a reply is not recommended: over-reacting to it can start a crisis"], found=found)
-    if not concrete and not case.issue.summary and case.resolution is None:
+                                  "under pressure; never mirror the language"], tone=tone, found=cues)
+    if off_topic:
+        topic = f" ({_quote(cues['off_topic'])})" if cues["off_topic"] else ""
+        return Triage("off-topic", [f"the post is about something other than the business{topic}", NO_REPLY],
+                      found=cues)
+    if kind == "praise":
+        return Triage("praise", ["the customer is praising, not complaining: thank them, briefly"], found=cues)
+    if kind == "outage":
+        return Triage("outage", ["the customer reports something down for everyone: apologise, say what is known "
+                                 "and when they will hear more"], found=cues)
+    if kind == "question" and not has_summary:
+        return Triage("question", ["the customer asks something and nothing has gone wrong: answer it, no "
+                                   "apology owed"], found=cues)
+    if verdict.needs_details and not concrete and not has_summary and not has_resolution:
         return Triage("needs-details", ["the complaint names nothing concrete to act on (no order, product, charge "
                                         "or fault) and the case has no issue.summary",
                                         "apologise and ask the one or two questions needed before promising anything"],
-                      found=found)
-    if case.issue.summary:
+                      found=cues)
+    if has_summary:
         why = "the case says what went wrong (issue.summary)"
-    else:
+    elif concrete:
         why = f"the complaint names concrete details ({_quote(concrete)})"
+    else:
+        why = "the complaint says what went wrong"
     return Triage("complaint", [why, "the normal path: apologise, fix, make it up, private channel, a real name"],
-                  found=found)
+                  found=cues)
 
 
 def _matched(hits, signals) -> list[str]:
@@ -169,11 +215,11 @@ def _matched(hits, signals) -> list[str]:
     return list(seen)
 
 
-def _exposed(case, hits, signals: list[str], text: str) -> tuple[str, ...]:
+def _exposed(personal: dict[str, str], hits, signals: list[str], text: str) -> tuple[str, ...]:
     """Personal-data signals found in the complaint, plus the case's own data quoted in it."""
     found = [s for s in signals if hits.get(s)]
     folded = _fold(text)
-    for signal, value in case.personal_data().items():
+    for signal, value in personal.items():
         if signal in signals and signal not in found and len(_fold(value)) >= 4 and _fold(value) in folded:
             found.append(signal)
     return tuple(found)

@@ -31,6 +31,10 @@ def case_notes(case, verdict: Triage, clock: dict, now: datetime, channel: dict,
                          f"{when}; add resolution.action and resolution.eta, then keep that promise")
         elif case.resolution.eta is None and not shows(case.resolution.action, "resolved", playbook, language):
             notes.append("resolution.eta: missing; the draft promises an update instead of a date for the fix")
+    if situation == "question" and case.resolution is None:
+        when = describe_time(follow_up_time(now), now)
+        notes.append(f"resolution.action: missing, so the draft promises an answer by {when}; put the answer "
+                     "there and draft again")
     if situation == "needs-details":
         notes.append("once the customer answers, add issue.summary and resolution to the case and draft again")
     if situation == "hostile":
@@ -44,7 +48,8 @@ def case_notes(case, verdict: Triage, clock: dict, now: datetime, channel: dict,
                      "so name the concrete change that stops a repeat if you know it")
     if channel.get("withheld"):
         notes.append("private_channel.address: looks like personal data, so the public reply leaves it out")
-    if case.public and case.channel in PUBLIC_CHANNELS and not case.private_channel and situation != "praise":
+    if case.public and case.channel in PUBLIC_CHANNELS and not case.private_channel \
+            and situation not in ("praise", "question"):
         notes.append("private_channel: not given; the draft invites the customer to "
                      + ("e-mail" if case.channel in NO_DM_CHANNELS else "a DM"))
     if clock["received_at"] is None and situation not in ("outage", "praise"):

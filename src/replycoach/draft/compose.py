@@ -116,7 +116,7 @@ def choose_language(case, playbook: Playbook, templates, source: str) -> str:
 
 
 def lint_kind(case, verdict: Triage) -> str:
-    if verdict.situation in ("outage", "praise", "off-topic"):
+    if verdict.situation in ("outage", "praise", "off-topic", "question"):
         return verdict.situation
     return case.kind if case.kind in ("complaint", "question") else "complaint"
 

@@ -36,6 +36,8 @@ def forbid(rule: dict, doc: Document, hits: Hits, ctx: Context) -> Iterator[Find
 def require(rule: dict, doc: Document, hits: Hits, ctx: Context) -> Iterator[Finding]:
     if any_found(hits, rule["signal"]) or any_found(hits, rule["unless_present"]):
         return
+    if rule.get("if_present") and not any_found(hits, rule["if_present"]):
+        return  # the reply does not do what would call for the signal
     if not doc.body:
         return
     yield first_sentence(doc)

@@ -31,7 +31,7 @@ from replycoach.core.errors import UserError
 from replycoach.core.memo import Memo
 
 MAGIC = b"replycoach-detector-2\n"
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 _URL = regexcache.compile(r"https?://\S+|www\.\S+|\b[\w.-]+\.(?:com|net|org|io|pl|bg|eu|co|uk)/\S*", re.I)
 _HANDLE = regexcache.compile(r"@\w+")
 _TIME = regexcache.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?(?:am|pm)\b", re.I)
@@ -80,6 +80,15 @@ def features(text: str) -> list[str]:
     low = _NUMBER.sub(" znumz ", low)
     words = _WORD.findall(low)
     out = ["w " + w for w in words]
+    # the shape of the text: a question, shouting, its length
+    if "?" in text:
+        out.append("s question" if text.rstrip().endswith("?") else "s has-question")
+    if "!!" in text:
+        out.append("s exclaims")
+    out.append(f"s len{min(len(words) // 10, 5)}")
+    capitals = sum(1 for w in text.split() if len(w) > 2 and w.isupper())
+    if capitals:
+        out.append(f"s caps{min(capitals, 3)}")
     out += ["b " + a + " " + b for a, b in pairwise(words)]
     for word in words:
         if len(word) > 3:
@@ -125,9 +134,23 @@ class Model:
         index = self.index
         return [index[f] for f in features(text) if f in index]
 
+    def logit(self, rows: list[int], output: str) -> float:
+        return self.biases[output] + self.scales[output] * sum(map(self.weights[output].__getitem__, rows))
+
     def probability(self, rows: list[int], output: str) -> float:
-        z = self.biases[output] + self.scales[output] * sum(map(self.weights[output].__getitem__, rows))
+        z = self.logit(rows, output)
         return 1.0 / (1.0 + math.exp(-z)) if z > -60 else 0.0
+
+    def choose(self, text: str, outputs: list[str]) -> tuple[str, float]:
+        """The most likely of mutually exclusive outputs (a multinomial model's classes), and its probability."""
+        rows = self.rows(text)
+        z = {output: self.logit(rows, output) for output in outputs if output in self.weights}
+        if not z:
+            return outputs[0], 0.0
+        top = max(z.values())
+        total = sum(math.exp(v - top) for v in z.values())
+        best = max(z, key=z.__getitem__)
+        return best, 1.0 / total
 
     def scores(self, text: str, outputs) -> dict[str, float]:
         rows = self.rows(text)

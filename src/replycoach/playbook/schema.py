@@ -98,6 +98,7 @@ class RequireRule(RuleBase):
     kind: Literal["require"]
     signal: SignalList
     unless_present: list[str] = []
+    if_present: list[str] = []  # the rule asks for its signal only when one of these is in the reply
 
 
 class PositionRule(RuleBase):
