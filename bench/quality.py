@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "data" / "scripts"))
 
-from dataset import FINDINGS, LANGUAGES, replies, signals_by_sentence  # noqa: E402
+from dataset import FINDINGS, LANGUAGES, messages, replies, signals_by_sentence  # noqa: E402
 
 from replycoach.lint.engine import lint_text  # noqa: E402
 from replycoach.matching import find_signals  # noqa: E402
@@ -93,6 +93,12 @@ def message_table(book, split: str) -> dict:
             right["kind"] += guess.kind == reply.kind
             right["tone"] += guess.tone == reply.tone
             right["needs_details"] += guess.needs_details == bool(reply.needs_details)
+        for item in messages(lang, split):
+            total += 1
+            guess = classify_message(item.message, book, lang)
+            right["kind"] += guess.kind == item.kind
+            right["tone"] += guess.tone == item.tone
+            right["needs_details"] += guess.needs_details == item.needs_details
         out[lang] = {"messages": total, **{k: right[k] / total if total else None for k in ("kind", "tone",
                                                                                          "needs_details")}}
     return out

@@ -18,6 +18,7 @@ LAYERS = [
     {"core"},
     {"matching"},
     {"reply"},
+    {"conversations"},
     {"kinds"},
     {"playbook"},
     {"triage"},

@@ -31,8 +31,8 @@ from hypothesis import strategies as st
 
 from replycoach.audit.auditor import AuditOptions, run_audit
 from replycoach.audit.figures import quantile
-from replycoach.audit.problems import Problems
-from replycoach.audit.reading import read_csv, read_jsonl
+from replycoach.conversations.problems import Problems
+from replycoach.conversations.reading import read_csv, read_jsonl
 from replycoach.core.errors import UserError
 from tests.helpers import FIXTURES
 

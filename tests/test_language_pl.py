@@ -97,7 +97,9 @@ CASES = [
         "Przepraszamy! Proszę podać w komentarzu numer zamówienia i nazwisko, sprawdzimy to od ręki.",
         {},
         {"apology"}, {"private_channel"},
-        {"asks-private-data-publicly", "no-private-channel"}, set(),
+        # one finding says it: ask for the data in private (the reply promises a check, so
+        # no-private-channel, which is about where the details go, stays quiet)
+        {"asks-private-data-publicly"}, set(),
         id="order-number-in-public",
     ),
     pytest.param(

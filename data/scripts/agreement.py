@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dataset import FINDINGS, LANGUAGES, SIGNALS, labels
+from dataset import FINDINGS, LANGUAGES, SIGNALS, labels, messages
 
 
 def kappa(pairs: list[tuple[object, object]]) -> float | None:
@@ -61,6 +61,13 @@ def main() -> None:
             extra = f"{positives[0]} / {positives[1]}" if not name.startswith("message") or name.endswith("details") \
                 else "(categorical)"
             print(f"| {name} | {len(pairs)} | {shown} | {extra} |")
+        written = messages(lang)
+        for key in ("kind", "tone", "needs_details"):
+            pairs = [(getattr(m, key), m.intended[key]) for m in written]
+            k = kappa(pairs)
+            agree = sum(a == b for a, b in pairs)
+            print(f"| message-only set {key} (annotator / writer) | {len(pairs)} | "
+                  f"{'n/a' if k is None else f'{k:.2f}'} | {agree} agree |")
 
 
 if __name__ == "__main__":

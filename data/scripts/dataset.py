@@ -5,6 +5,11 @@ Items (`data/items/{lang}.jsonl`) hold what an annotator saw; labels
 the gold label of its items; the `.overlap` files label items of another annotator's set a
 second time and are used only to measure agreement (`agreement.py`). Splits are fixed in
 the items (by brand for English, by writing batch for Polish and Bulgarian).
+
+Customer messages without a reply (`data/messages/{lang}.M1.jsonl`, written with the writer's
+intended labels) are labelled blind by another annotator (`data/messages/labels/{lang}.MA.jsonl`):
+those labels are gold, the writer's are the second opinion for agreement. Batches b02, b05
+and b08 are the test split.
 """
 
 from __future__ import annotations
@@ -80,6 +85,42 @@ def replies(lang: str, split: str | None = None) -> list[Reply]:
                              message.get("kind"), message.get("tone"), message.get("needs_details"),
                              record.get("findings")))
     return sorted(out, key=lambda r: r.id)
+
+
+class Message(NamedTuple):
+    """A customer message labelled on its own (no reply)."""
+
+    id: str
+    lang: str
+    split: str
+    group: str
+    channel: str
+    message: str
+    kind: str
+    tone: str
+    needs_details: bool
+    intended: dict  # the writer's labels
+
+
+MESSAGE_TEST_BATCHES = ("b02", "b05", "b08")
+
+
+def messages(lang: str, split: str | None = None) -> list[Message]:
+    """The message-only set of a language, gold labels from the blind annotator."""
+    out = []
+    for path in sorted((DATA / "messages").glob(f"{lang}.*.jsonl")):
+        gold_path = DATA / "messages" / "labels" / f"{lang}.MA.jsonl"
+        with open(gold_path, encoding="utf-8") as fh:
+            gold = {record["id"]: record for record in map(json.loads, fh)}
+        with open(path, encoding="utf-8") as fh:
+            for item in map(json.loads, fh):
+                label = gold[item["id"]]
+                item_split = "test" if item["group"].rsplit("-", 1)[-1] in MESSAGE_TEST_BATCHES else "train"
+                if split is not None and item_split != split:
+                    continue
+                out.append(Message(item["id"], lang, item_split, item["group"], item["channel"], item["message"],
+                                   label["kind"], label["tone"], bool(label["needs_details"]), item["intended"]))
+    return out
 
 
 def signals_by_sentence(doc, hits: dict) -> list[dict[str, list[str]]]:

@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dataset import KINDS, LANGUAGES, TONES, replies, signals_by_sentence  # noqa: E402
+from dataset import KINDS, LANGUAGES, TONES, messages, replies, signals_by_sentence  # noqa: E402
 
 from replycoach.matching.detector import Model, features  # noqa: E402
 
@@ -71,6 +71,11 @@ def message_examples(split: str):
             targets |= {f"tone:{t}": int(reply.tone == t) for t in TONES}
             targets["needs-details"] = int(bool(reply.needs_details))
             out.append((reply.message, targets, reply.group, lang))
+        for item in messages(lang, split):
+            targets = {f"kind:{k}": int(item.kind == k) for k in KINDS}
+            targets |= {f"tone:{t}": int(item.tone == t) for t in TONES}
+            targets["needs-details"] = int(item.needs_details)
+            out.append((item.message, targets, item.group, lang))
     return out
 
 

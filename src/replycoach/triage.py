@@ -95,6 +95,10 @@ def classify_message(text: str, playbook: Playbook, language: str) -> MessageVer
     else:
         kind = "complaint"
         reasons.append("kind complaint: no detector model, so the common case")
+    if cues["off_topic"] and not cues["concrete"] and kind != "off-topic":
+        reasons[-1] = (f"kind off-topic: about something other than the business ({_quote(cues['off_topic'])}) "
+                       "and naming nothing it sold or did")
+        kind = "off-topic"
     if cues["ultimatum"]:
         tone, why = "ultimatum", f"an ultimatum ({_quote(cues['ultimatum'])})"
     elif cues["abuse"]:
@@ -162,8 +166,7 @@ def _situation(verdict: MessageVerdict, exposed: tuple[str, ...], public: bool, 
         hostile_reasons.append(f"an ultimatum or threat ({_quote(cues['ultimatum'])})")
     concrete = cues["concrete"]
     kind = given_kind or verdict.kind
-    off_topic = (kind == "off-topic" or (cues["off_topic"] and given_kind is None)) and not concrete \
-        and not has_summary
+    off_topic = kind == "off-topic" and not concrete and not has_summary
     tone_score = verdict.scores.get(f"tone:{verdict.tone}", 0.0)
     if not hostile_reasons and not off_topic and verdict.tone in ("abusive", "ultimatum") \
             and tone_score >= HOSTILE_BY_MODEL:

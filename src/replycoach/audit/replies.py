@@ -11,13 +11,12 @@ from collections import OrderedDict
 from datetime import datetime
 from typing import NamedTuple
 
-from replycoach.audit.problems import Problems
+from replycoach.conversations.problems import Problems
 from replycoach.audit.quality import QualityTally, Verdict
 
 MEMO_SIZE = 50_000  # distinct lint results remembered
 BATCH = 48  # replies per job sent to a worker process
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
-_WORKER: dict = {}  # set in the parent before the pool forks, so workers inherit the loaded playbook
 _WORKER: dict = {}  # set in the parent before the pool forks, so workers inherit the loaded playbook
 
 

@@ -6,6 +6,7 @@ use `from __future__ import annotations`: Typer reads the parameters' annotation
 strings it has to `eval` every one of them on each run (~4 ms of a lint).
 """
 
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -80,6 +81,11 @@ def lint(
     tone: Annotated[str | None, typer.Option(help="The customer's tone: calm, angry, abusive, ultimatum.",
                                              show_default=False)] = None,
     stage: Annotated[str | None, typer.Option(help="first, follow-up or resolution.", show_default=False)] = None,
+    in_reply_to: Annotated[str | None, typer.Option(
+        "--in-reply-to", metavar="FILE",
+        help="The customer's message this replies to (a text file, or - for stdin). Its kind, tone and whether "
+             "it gives details to act on are read from it, unless given as flags or front matter.",
+        show_default=False)] = None,
     select: Annotated[list[str] | None, typer.Option(help="Only these rules (names, codes or families; "
                                                      "repeat or comma-separate).", show_default=False)] = None,
     ignore: Annotated[list[str] | None, typer.Option(help="Skip these rules (names, codes or families).",
@@ -105,6 +111,10 @@ def lint(
 
     flags = {"language": lang, "channel": channel, "visibility": visibility, "kind": kind, "fault": fault,
              "tone": tone, "stage": stage}
+    if in_reply_to is not None:
+        if in_reply_to == "-" and "-" in paths:
+            raise fail("--in-reply-to - and a reply on stdin (-) can't both read stdin")
+        flags["in_reply_to"] = _read_message(in_reply_to)
     try:
         context = normalise({k: v for k, v in flags.items() if v is not None}, "command line")
     except UserError as exc:
@@ -133,6 +143,16 @@ def lint(
             raise typer.Exit(2 if run.problems else int(bool(outcome.diff)))
     _report(run, output_format, checklist=not no_checklist)
     raise typer.Exit(_exit_code(run))
+
+
+def _read_message(source: str) -> str:
+    """The customer's message for --in-reply-to: a file's text with its front matter dropped."""
+    from replycoach.lint.sources import read_message
+
+    try:
+        return read_message(source)
+    except UserError as exc:
+        raise fail(str(exc)) from None
 
 
 def _exit_code(run) -> int:
@@ -250,7 +270,8 @@ def rules_docs(
 
 # Commands defined in their own modules, in the order `--help` lists them after `lint`;
 # each module is imported only when its command runs or the whole app is listed.
-COMMAND_MODULES = {"audit": "replycoach.cli.audit", "init": "replycoach.cli.init", "draft": "replycoach.cli.draft"}
+COMMAND_MODULES = {"audit": "replycoach.cli.audit", "init": "replycoach.cli.init", "draft": "replycoach.cli.draft",
+                   "triage": "replycoach.cli.triage"}
 
 
 def _command_name(info) -> str:
@@ -319,6 +340,13 @@ def run(argv: list[str]) -> int:
         status = 130
     except BrokenPipeError:
         status = 1
+    except Exception as exc:  # a bug: say so in one line, keep the traceback for a report
+        if os.environ.get("REPLYCOACH_DEBUG"):
+            raise
+        print(f"replycoach: internal error: {type(exc).__name__}: {exc}\n"
+              "replycoach: this is a bug; run again with REPLYCOACH_DEBUG=1 for the traceback and report it",
+              file=sys.stderr)
+        status = 2
     return status
 
 

@@ -54,6 +54,9 @@ class Diagnostic(NamedTuple):
     match: str = ""
     suggestion: str = ""
     replacement: str | None = None
+    # how the finding was reached, as (key, value) pairs (hashable): for a hit, found_by
+    # (lexicon or detector) and the detector's score; for an absence, looked_for and closest
+    evidence: tuple = ()
 
     def to_dict(self) -> dict:
         """The JSON shape: offsets and path left out (the file entry has the path)."""
@@ -64,4 +67,15 @@ class Diagnostic(NamedTuple):
         }
         if self.replacement is not None:
             data["replacement"] = self.replacement
+        data.update(self.evidence_dict())
         return data
+
+    def evidence_dict(self) -> dict:
+        """The evidence as JSON wants it: `closest` an object (or null), `looked_for` a list."""
+        out = {}
+        for key, value in self.evidence:
+            if key == "closest":
+                out[key] = dict(value) if value is not None else None
+            else:
+                out[key] = list(value) if isinstance(value, tuple) else value
+        return out

@@ -16,7 +16,9 @@ rest of the code needs to know about it, so no other module keeps a list of kind
   whose `judge_run(units, rule)` adds its findings once every unit is linted;
 - `quotes_match`: a finding's matched text is the problem itself (false for an absence,
   which is anchored on a sentence that is not itself wrong);
-- `judges`: "words", or "clock" for a kind about when the reply was sent.
+- `judges`: "words", or "clock" for a kind about when the reply was sent;
+- `absence`: a finding says a signal is missing, so the engine adds what it looked for and
+  what came closest (the rule's `closest` signals, or the detector's near miss).
 
 The playbook schema's union of rule models (`playbook.schema`) is checked against this
 registry by the test suite.
@@ -41,6 +43,7 @@ class Kind(NamedTuple):
     quotes_match: bool = True
     judges: str = "words"
     judge_run: Callable[[list, dict], None] | None = None
+    absence: bool = False  # a finding means a signal is missing: it says what was looked for, and what came closest
 
     def prepared(self, rule: dict, playbook) -> object:
         return self.prepare(rule, playbook) if self.prepare is not None else rule
@@ -70,7 +73,7 @@ def _near_duplicates(units: list, rule: dict) -> None:
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("forbid", signals.forbid, signal_fields=("signal",), fires_on_signals=True),
-    Kind("require", signals.require, signal_fields=("signal",), quotes_match=False),
+    Kind("require", signals.require, signal_fields=("signal",), quotes_match=False, absence=True),
     Kind("position", signals.position, signal_fields=("signal",), fires_on_signals=True),
     Kind("cooccur", signals.cooccur, signal_fields=("signals",), fires_on_signals=True),
     Kind("shouting", text.shouting, prepare=text.prepare_shouting),

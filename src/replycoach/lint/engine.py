@@ -46,12 +46,25 @@ def lint_document(
             continue  # a kind that only fires on these signals' hits, and there are none
         rule = planned.rule
         for finding in planned.kind.evaluate(planned.prepared, doc, hits, ctx):
-            diagnostic = _diagnostic(planned, finding, doc, selection)
+            diagnostic = _diagnostic(planned, finding, doc, selection, hits, thresholds)
             if not doc.is_ignored(rule["name"], diagnostic.line) and not doc.is_ignored(rule["code"], diagnostic.line):
                 diagnostics.append(diagnostic)
     diagnostics.sort(key=lambda d: (d.start, -d.severity, d.code))
     checklist = {name: any_found(hits, item["signals"]) for name, item in playbook.checklist.items()}
-    return FileResult(doc.path, language, ctx, checklist, diagnostics)
+    return FileResult(doc.path, language, ctx, checklist, diagnostics,
+                      checklist_found_by=_checklist_found_by(playbook.checklist, checklist, hits))
+
+
+def _checklist_found_by(items: dict[str, dict], checklist: dict[str, bool], hits) -> dict[str, dict]:
+    out = {}
+    for name, item in items.items():
+        if not checklist[name]:
+            continue
+        signal = next(s for s in item["signals"] if hits.get(s))
+        hit = hits[signal][0]
+        out[name] = {"signal": signal, "found_by": "lexicon"} if hit.score is None else \
+            {"signal": signal, "found_by": "detector", "score": hit.score}
+    return out
 
 
 def _with_message(message: str, playbook: Playbook, layers: list[dict]) -> tuple[list[dict], tuple[str, ...]]:
@@ -69,12 +82,15 @@ def _with_message(message: str, playbook: Playbook, layers: list[dict]) -> tuple
     return [layers[0], taken, *layers[1:]], tuple(taken)
 
 
-def _diagnostic(planned: PlannedRule, finding: Finding, doc: Document, selection: Selection) -> Diagnostic:
+def _diagnostic(planned: PlannedRule, finding: Finding, doc: Document, selection: Selection, hits,
+                thresholds: dict[str, float]) -> Diagnostic:
     rule = planned.rule
     line, column = doc.position(finding.start)
     end_line, end_column = doc.position(finding.end)
+    evidence, closest = _evidence(planned, finding, hits, thresholds)
+    detail = "; ".join(part for part in (finding.detail, closest) if part)
     # without a detail, the plan's one string: equal messages are one object (pickled once per chunk)
-    message = f"{rule['message']} ({finding.detail}){planned.note}" if finding.detail else planned.message
+    message = f"{rule['message']} ({detail}){planned.note}" if detail else planned.message
     suggestion = rule["suggestion"]
     if finding.replacement is not None:
         suggestion = f"write {finding.replacement!r} instead" if finding.replacement else "delete it"
@@ -87,8 +103,48 @@ def _diagnostic(planned: PlannedRule, finding: Finding, doc: Document, selection
         rule=rule["name"], code=rule["code"], severity=severity,
         message=message, path=doc.path, line=line, column=column, end_line=end_line, end_column=end_column,
         start=finding.start, end=finding.end, match=doc.text[finding.start : finding.end][:200],
-        suggestion=suggestion, replacement=finding.replacement,
+        suggestion=suggestion, replacement=finding.replacement, evidence=evidence,
     )
+
+
+def _evidence(planned: PlannedRule, finding: Finding, hits, thresholds: dict[str, float]) -> tuple[tuple, str]:
+    """How a finding was reached (for JSON), and for an absence what came closest (for its message).
+
+    A hit found by the detector carries its probability; one found by the lexicon does not."""
+    kind, rule = planned.kind, planned.rule
+    if not kind.absence:
+        for signal in kind.signals_of(rule):
+            for hit in hits.get(signal, ()):
+                if hit.start <= finding.start and finding.end <= hit.end:
+                    if hit.score is None:
+                        return (("found_by", "lexicon"),), ""
+                    return (("found_by", "detector"), ("score", hit.score)), ""
+        return (), ""
+    looked_for = tuple(kind.signals_of(rule))
+    for signal in rule.get("closest", ()):
+        found = hits.get(signal)
+        if found:
+            hit = found[0]
+            closest = (("signal", signal), ("text", hit.text.strip()[:120]),
+                       ("found_by", "lexicon" if hit.score is None else "detector"), ("score", hit.score))
+            return ((("looked_for", looked_for), ("closest", closest)),
+                    f"closest: {_quoted(hit.text)}, {signal.replace('-', ' ')}")
+    near = getattr(hits, "near", None) or {}
+    for signal in looked_for:
+        hit = near.get(signal)
+        if hit is not None:
+            threshold = thresholds.get(signal)
+            closest = (("signal", signal), ("text", hit.text.strip()[:120]), ("found_by", "detector"), ("score", hit.score),
+                       ("threshold", threshold))
+            return ((("looked_for", looked_for), ("closest", closest)),
+                    f"closest: {_quoted(hit.text)}, scored {hit.score:.2f} as {signal.replace('-', ' ')} "
+                    f"({threshold:.2f} needed)")
+    return (("looked_for", looked_for), ("closest", None)), ""
+
+
+def _quoted(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return f"“{text[:limit - 1]}…”" if len(text) > limit else f"“{text}”"
 
 
 def lint_text(text: str, playbook: Playbook | None = None, context: dict | None = None,

@@ -19,6 +19,7 @@ from replycoach.lint.sources import SourceText, Unit
 
 TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2")
 COLLECTION_SUFFIXES = (".yaml", ".yml", ".json")
+CONVERSATION_SUFFIXES = (".jsonl", ".ndjson", ".csv")  # lint.history's; kept here so start-up need not import it
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".mypy_cache"}
 
 
@@ -104,9 +105,15 @@ def _exclusion(config: Config) -> re.Pattern:
     return _EXCLUSIONS[config.exclude]
 
 
-def units_of(source: SourceText, path: Path | str | None, explicit: bool = True) -> list[Unit]:
-    """Split a source into replies: collections into their responses, templates marked as such."""
+def units_of(source: SourceText, path: Path | str | None, explicit: bool = True,
+             problems: list[str] | None = None) -> list[Unit]:
+    """Split a source into replies: collections into their responses, conversation histories
+    into their agent replies (what could not be read goes to `problems`), templates marked."""
     name = os.path.basename(path).lower() if path else ""
+    if name.endswith(CONVERSATION_SUFFIXES):
+        from replycoach.lint.history import conversation_units
+
+        return conversation_units(source, problems if problems is not None else [])
     if name.endswith(COLLECTION_SUFFIXES):
         from replycoach.lint.canned import read_collection  # start-up: most runs have no collection
 

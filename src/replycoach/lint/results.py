@@ -12,17 +12,19 @@ from replycoach.reply.context import Context
 class FileResult:
     """One reply's verdict: its language and context, the checklist, and its findings (or an error)."""
 
-    __slots__ = ("checklist", "context", "diagnostics", "error", "language", "path")
+    __slots__ = ("checklist", "checklist_found_by", "context", "diagnostics", "error", "language", "path")
 
     def __init__(self, path: str, language: str | None = None, context: Context | None = None,
                  checklist: dict[str, bool] | None = None, diagnostics: list[Diagnostic] | None = None,
-                 error: str | None = None) -> None:
+                 error: str | None = None, checklist_found_by: dict[str, dict] | None = None) -> None:
         self.path = path
         self.language = language
         self.context = context
         self.checklist = checklist if checklist is not None else {}
         self.diagnostics = diagnostics if diagnostics is not None else []
         self.error = error
+        # per checked item: the signal that ticked it, and whether the lexicon or the detector found it
+        self.checklist_found_by = checklist_found_by if checklist_found_by is not None else {}
 
     def __repr__(self) -> str:
         return f"FileResult({self.path!r}, {self.language!r}, diagnostics={self.diagnostics!r}, error={self.error!r})"
@@ -32,14 +34,15 @@ class FileResult:
         where a FileResult and its Diagnostic NamedTuples each went through Python (~34 -> ~12 us
         a result, both ends together)."""
         return (_rebuilt, (self.path, self.language, self.context, self.checklist,
-                           list(map(tuple, self.diagnostics)), self.error))
+                           list(map(tuple, self.diagnostics)), self.error, self.checklist_found_by))
 
 
 _new_diagnostic = partial(tuple.__new__, Diagnostic)  # what `Diagnostic._make` calls, without its Python frame
 
 
-def _rebuilt(path, language, context, checklist, diagnostics, error) -> FileResult:
-    return FileResult(path, language, context, checklist, list(map(_new_diagnostic, diagnostics)), error)
+def _rebuilt(path, language, context, checklist, diagnostics, error, checklist_found_by) -> FileResult:
+    return FileResult(path, language, context, checklist, list(map(_new_diagnostic, diagnostics)), error,
+                      checklist_found_by)
 
 
 class Problem(NamedTuple):

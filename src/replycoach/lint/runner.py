@@ -98,7 +98,8 @@ class Linter:
             config = self.configs.for_path(path)
             playbook = self.playbook_for(config)
             source = read_source(path, display, config.max_file_bytes)
-            units = units_of(source, path)
+            unreadable: list[str] = []
+            units = units_of(source, path, problems=unreadable)
         except NotACollection as exc:
             if explicit and (path is None or os.path.basename(path) not in NOT_RESPONSES):
                 yield Problem(exc.where or display, exc.message)
@@ -106,6 +107,8 @@ class Linter:
         except UserError as exc:
             yield Problem(exc.where or display, exc.message)
             return
+        for message in unreadable:
+            yield Problem(display, message)
         if sources is not None:
             sources[display] = source
         index = LineIndex(source.text) if any(u.span_map is not None for u in units) else None

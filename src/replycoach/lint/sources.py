@@ -98,3 +98,13 @@ def _read_up_to(fd: int, limit: int, status: os.stat_result) -> bytes:
             break  # a short read of a regular file is its end
         want = 1 << 20
     return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
+def read_message(source: str, max_bytes: int = 1_000_000) -> str:
+    """The customer's message a reply answers (`--in-reply-to FILE`, `-` for stdin): a file's
+    text without its front matter, refused like a reply when it is not text."""
+    from replycoach.reply.document import FRONT_MATTER
+
+    text = read_source(None if source == "-" else source, source if source != "-" else "<stdin>", max_bytes).text
+    match = FRONT_MATTER.match(text.lstrip("\ufeff"))
+    return text.lstrip("\ufeff")[match.end():] if match else text

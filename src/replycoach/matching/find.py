@@ -15,6 +15,21 @@ from replycoach.matching.lexicon import Matcher
 from replycoach.matching.opaque import opaque_spans
 
 
+class Found(dict):
+    """signal -> hits, and `near`: for a signal the detector scored without finding it, the
+    sentence that came closest (a Hit carrying its probability), when it reached half the
+    threshold. What an absence finding shows as "closest"."""
+
+    __slots__ = ("near",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.near: dict[str, Hit] = {}
+
+
+NEAR_MISS = 0.5  # a sentence scoring at least this share of a signal's threshold came close
+
+
 def find_signals(text: str, matchers: Matchers, definitions: dict[str, dict],
                  skip_spans: list[tuple[int, int]] = (), only: frozenset[str] | None = None,
                  opaque: list[tuple[int, int]] | None = None, sentences=(), detector=None,
@@ -30,7 +45,7 @@ def find_signals(text: str, matchers: Matchers, definitions: dict[str, dict],
     that the lexicon did not find is looked for sentence by sentence: the first whose
     probability passes the signal's threshold is a hit of it, carrying the probability.
     """
-    found: dict[str, list[Hit]] = {}
+    found = Found()
     candidates, low = matchers.candidates(text) if isinstance(matchers, Matchers) else (None, None)
     for name, matcher in matchers.items():
         if only is not None and name not in only:
@@ -59,9 +74,10 @@ def _detected(found: dict[str, list[Hit]], text: str, sentences, detector, thres
     when most are found (measured on the twitter-care replies).
     """
     wanted = {signal: threshold for signal, threshold in thresholds.items() if signal not in found}
+    near = getattr(found, "near", None)
     for start, end in sentences[:DETECTED_SENTENCES]:
         if not wanted:
-            return
+            break
         chunk = text[start:end]
         stripped = chunk.strip()
         if not stripped:
@@ -73,6 +89,11 @@ def _detected(found: dict[str, list[Hit]], text: str, sentences, detector, thres
             if p >= threshold:
                 found[signal] = [Hit(signal, left, left + len(stripped), stripped, None, round(p, 3))]
                 del wanted[signal]
+            elif near is not None and p >= threshold * NEAR_MISS and p > (near[signal].score if signal in near else 0):
+                near[signal] = Hit(signal, left, left + len(stripped), stripped, None, round(p, 3))
+    if near:
+        for signal in [s for s in near if s in found]:
+            del near[signal]
 
 
 def find_plain(text: str, matchers: dict[str, Matcher], definitions: dict[str, dict],
@@ -81,7 +102,7 @@ def find_plain(text: str, matchers: dict[str, Matcher], definitions: dict[str, d
                thresholds: dict[str, float] | None = None) -> dict[str, list[Hit]]:
     """What `find_signals` means: each signal's whole regex over the whole text, then the same
     detector and the same policy."""
-    found: dict[str, list[Hit]] = {}
+    found = Found()
     for name, matcher in matchers.items():
         if only is not None and name not in only:
             continue

@@ -7,7 +7,8 @@ name.
 
 from __future__ import annotations
 
-SIGNAL_FIELDS = ("signal", "signals", "unless_with", "unless_present", "only_with", "exempt", "if_present")
+SIGNAL_FIELDS = ("signal", "signals", "unless_with", "unless_present", "only_with", "exempt", "if_present",
+                 "closest")
 
 
 class Playbook:

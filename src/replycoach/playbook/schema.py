@@ -99,6 +99,7 @@ class RequireRule(RuleBase):
     signal: SignalList
     unless_present: list[str] = []
     if_present: list[str] = []  # the rule asks for its signal only when one of these is in the reply
+    closest: list[str] = []  # signals that come close to it: shown with the finding when present
 
 
 class PositionRule(RuleBase):

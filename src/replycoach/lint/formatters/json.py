@@ -17,6 +17,7 @@ def file_dict(result: FileResult) -> dict:
         "language": result.language,
         "context": result.context.to_dict() if result.context else {},
         "checklist": result.checklist,
+        "checklist_found_by": result.checklist_found_by,
         "diagnostics": [d.to_dict() for d in result.diagnostics],
     }
 
@@ -53,6 +54,8 @@ def _file_json(result: FileResult) -> str:
     _indented(result.context.to_dict() if result.context else {}, "      ", out)
     out.append(",\n      \"checklist\": ")
     _indented(result.checklist, "      ", out)
+    out.append(",\n      \"checklist_found_by\": ")
+    _indented(result.checklist_found_by, "      ", out)
     out.append(",\n      \"diagnostics\": ")
     if not result.diagnostics:
         out.append("[]")
@@ -75,6 +78,9 @@ def _diagnostic_json(d) -> str:
     )
     if d.replacement is not None:
         text += f',\n          "replacement": {s(d.replacement)}'
+    if d.evidence:
+        for key, value in d.evidence_dict().items():
+            text += f',\n          {s(key)}: ' + "".join(_indented(value, "          ", []))
     return text + "\n        }"
 
 

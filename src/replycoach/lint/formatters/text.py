@@ -18,11 +18,17 @@ def _context_line(ctx: Context | None, language: str | None) -> str:
     if ctx is None:
         return ""
     parts = [language or "?", ctx.channel or "any channel", ctx.visibility, ctx.kind, f"{ctx.stage} reply"]
+    if ctx.tone not in ("unknown", "calm"):
+        parts.append(f"{ctx.tone} customer")
+    if ctx.needs_details:
+        parts.append("message needs details")
     if ctx.fault != "unknown":
         parts.append(f"fault: {ctx.fault}")
     if ctx.template:
         parts.append("template")
     text = " · ".join(parts)
+    if ctx.inferred:
+        text += f"  (from the message: {', '.join(k.replace('_', ' ') for k in ctx.inferred)})"
     if ctx.assumed:
         text += f"  (assumed: {', '.join(ctx.assumed)})"
     return text

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from replycoach.audit.problems import Problems
+from replycoach.conversations.problems import Problems
 from replycoach.core.errors import UserError
 
 MAX_LINE_BYTES = 64 * 1024 * 1024
