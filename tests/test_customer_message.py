@@ -1,5 +1,8 @@
 """The customer's message a reply answers (`--in-reply-to`, front matter `in_reply_to`) and
-`replycoach triage`: what the message is decides which "something is missing" rules apply."""
+`replycoach triage`: what the message is decides which "something is missing" rules apply.
+
+These tests are about the plumbing, so their messages are ones the classifier reads with
+confidence; how often it reads messages right is measured by `bench/quality.py`."""
 
 from __future__ import annotations
 
@@ -20,7 +23,7 @@ def test_praise_needs_no_apology_once_the_message_is_known(tmp_path):
     reply = tmp_path / "reply.txt"
     reply.write_text(REPLY)
     message = tmp_path / "message.txt"
-    message.write_text("Shout-out to the team in your Leeds store, so helpful today! Best shop in town.\n")
+    message.write_text("Love your Leeds store, the staff were so helpful today. Thank you!\n")
     alone = run_cli("lint", "--format", "json", str(reply))
     assert "missing-apology" in _rules(alone)  # a reply alone is assumed to answer a complaint
     answered = run_cli("lint", "--format", "json", "--in-reply-to", str(message), str(reply))
@@ -33,7 +36,7 @@ def test_praise_needs_no_apology_once_the_message_is_known(tmp_path):
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
 def test_the_message_in_front_matter_works_in_a_real_file(tmp_path, newline):
-    text = ("---\nin_reply_to: |\n  Shout-out to the team in your Leeds store, so helpful today! Best shop in town.\n"
+    text = ("---\nin_reply_to: |\n  Love your Leeds store, the staff were so helpful today. Thank you!\n"
             "---\n" + REPLY)
     path = tmp_path / "reply.txt"
     path.write_bytes(text.replace("\n", newline).encode("utf-8"))
@@ -44,7 +47,7 @@ def test_the_message_in_front_matter_works_in_a_real_file(tmp_path, newline):
 
 def test_what_the_user_says_beats_what_the_message_suggests(tmp_path):
     message = tmp_path / "message.txt"
-    message.write_text("Shout-out to the team in your Leeds store, so helpful today!\n")
+    message.write_text("Love your Leeds store, the staff were so helpful today. Thank you!\n")
     reply = tmp_path / "reply.txt"
     reply.write_text(REPLY)
     result = run_cli("lint", "--format", "json", "--kind", "complaint", "--in-reply-to", str(message), str(reply))
@@ -57,7 +60,7 @@ def test_the_message_can_come_from_stdin(tmp_path):
     reply = tmp_path / "reply.txt"
     reply.write_text(REPLY)
     result = run_cli("lint", "--format", "json", "--in-reply-to", "-", str(reply),
-                     input="Shout-out to the team in your Leeds store, so helpful today!\n")
+                     input="Love your Leeds store, the staff were so helpful today. Thank you!\n")
     assert json.loads(result.stdout)["files"][0]["context"]["kind"] == "praise"
 
 

@@ -28,9 +28,15 @@ from replycoach.playbook.model import Playbook
 KINDS = ("complaint", "question", "outage", "praise", "off-topic")
 TONES = ("calm", "angry", "abusive", "ultimatum")
 
-# A message is answered as a complaint unless the model is more sure of another kind than of all
-# the others together: thanking someone whose app crashes is worse than apologising to a fan.
-KIND_CONFIDENCE = 0.5
+# A message is read as a complaint (the default when there is no message at all) unless the
+# model gives another kind at least this probability: thanking someone whose app crashes, or
+# leaving a complaint unanswered as "off-topic", is worse than apologising to a fan. On the
+# train split's cross-validation this costs one point of accuracy (0.80 -> 0.79) and calls a
+# complaint something else 62 times instead of 103.
+KIND_CONFIDENCE = 0.6
+# ... and praise for a message that names something concrete (an app, an order, "stops",
+# "late") needs more: on the train split's cross-validation this costs 0.3 points of accuracy.
+PRAISE_WITH_A_PROBLEM = 0.7
 
 SITUATIONS = ("complaint", "needs-details", "hostile", "off-topic", "outage", "personal-data-exposed", "praise",
               "question")
@@ -86,7 +92,11 @@ def classify_message(text: str, playbook: Playbook, language: str) -> MessageVer
         chosen, p = model.choose(text, [f"kind:{k}" for k in KINDS])
         kind = chosen.split(":", 1)[1]
         scores[chosen] = p
-        if kind != "complaint" and p < KIND_CONFIDENCE:
+        if kind == "praise" and cues["concrete"] and p < PRAISE_WITH_A_PROBLEM:
+            reasons.append(f"kind complaint: the detector model leans to praise ({p:.2f}) but the message names "
+                           f"a problem ({_quote(cues['concrete'])})")
+            kind = "complaint"
+        elif kind != "complaint" and p < KIND_CONFIDENCE:
             reasons.append(f"kind complaint: the detector model leans to {kind} ({p:.2f}) but not enough to "
                            "answer it as one")
             kind = "complaint"

@@ -22,6 +22,7 @@ from replycoach.conversations.problems import SKIPS, Problems
 from replycoach.audit.quality import MAX_AUTHORS, QualityTally
 from replycoach.conversations.reading import Conversation, Message, Source, _csv_text, open_source, read_csv, read_jsonl
 from replycoach.audit.replies import _WORKER, ReplyKey, ReplyLinter
+from replycoach.conversations.turns import MAX_ANSWERED
 from replycoach.core.errors import UserError
 from replycoach.kinds import kind_of
 
@@ -129,10 +130,14 @@ class Auditor:
             self.problems.note("unknown-channel", conv.line, channel)
         waiting_since: datetime | None = None
         first_reply: Message | None = None
+        unanswered: list[str] = []
+        answered = ""
         for m in messages:
             if m.role == "customer":
                 if waiting_since is None:
                     waiting_since = m.at
+                if m.text:
+                    unanswered.append(m.text)
                 continue
             if m.at < first_customer.at:
                 self.problems.skip("agent-before-customer", m.line)
@@ -144,10 +149,13 @@ class Auditor:
                 stage = "follow-up"
             self.author_replies[m.author] += 1
             if self.linter is not None:
+                if unanswered:
+                    answered, unanswered = "\n".join(unanswered)[:MAX_ANSWERED], []
                 if m.text and not m.text.isspace():
                     wait = (m.at - waiting_since).total_seconds() if waiting_since is not None else None
-                    self.linter.submit(ReplyKey(m.text, lint_channel, stage, wait), m.line, conv.id, m.author,
-                                       waiting_since, m.at)
+                    read = self.linter.read_message(answered)
+                    self.linter.submit(ReplyKey(m.text, lint_channel, stage, wait, read), m.line, conv.id,
+                                       m.author, waiting_since, m.at, answered)
                 else:
                     self.problems.note("missing-text", m.line)
             waiting_since = None

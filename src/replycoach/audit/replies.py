@@ -57,6 +57,7 @@ class ReplyKey(NamedTuple):
     channel: str | None  # a channel the linter knows, or None
     stage: str  # first | follow-up
     wait_seconds: float | None  # since the customer's message it answers
+    message: tuple | None = None  # what the classifier read in that message: (kind, tone, needs_details)
 
 
 class Job(NamedTuple):
@@ -86,6 +87,7 @@ class ReplyLinter:
         self.problems = problems
         self.workers = workers
         self.memo: OrderedDict[tuple, int | Verdict] = OrderedDict()  # verdict index, or a failed Verdict
+        self.messages: OrderedDict[str, tuple] = OrderedDict()  # customer text -> what it was read as
         self.pending: dict[tuple, tuple[str, list[tuple[int, str, str]]]] = {}
         self.batch: list[Job] = []
         self.futures: set = set()
@@ -102,9 +104,31 @@ class ReplyLinter:
             self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
             self.pool.submit(int).result()  # fork the workers now, before any progress-bar thread runs
 
+    def read_message(self, text: str) -> tuple | None:
+        """The customer's message as the engine will read it (kind, tone, needs_details), so
+        replies to messages read alike share one lint. Remembered by text: a history repeats."""
+        if not text or text.isspace():
+            return None
+        known = self.messages.get(text)
+        if known is None:
+            from replycoach.triage import classify_message
+
+            playbook = _WORKER["playbook"]
+            language = playbook.detect(text)
+            if language not in playbook.languages:
+                known = ()
+            else:
+                verdict = classify_message(text, playbook, language)
+                known = (verdict.kind, verdict.tone, verdict.needs_details)
+            self.messages[text] = known
+            if len(self.messages) > MEMO_SIZE:
+                self.messages.popitem(last=False)
+        return known or None
+
     def submit(self, key: ReplyKey, line: int, conversation: str, author: str,
-               received: datetime | None, sent: datetime) -> None:
-        """`key` is (text, channel, stage, wait in seconds): all the judgement depends on."""
+               received: datetime | None, sent: datetime, message: str = "") -> None:
+        """`key` is (text, channel, stage, wait in seconds, what the message says): all the
+        judgement depends on; `message` is the customer's text it answers."""
         known = self.memo.get(key)
         if known is not None:
             self.memo_hits += 1
@@ -123,6 +147,8 @@ class ReplyLinter:
             layer["language"] = self.language
         if received is not None:
             layer["received_at"], layer["sent_at"] = received, sent
+        if key.message:
+            layer["in_reply_to"] = message
         self.pending[key] = (text, [(line, conversation, author)])
         self.batch.append(Job(key, layer, f"{conversation}@{line}"))
         if len(self.batch) >= BATCH:
