@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "data" / "scripts"))
 
-from dataset import FINDINGS, LANGUAGES, messages, replies, signals_by_sentence  # noqa: E402
+from dataset import FINDINGS, LANGUAGES, SIGNALS, messages, replies, signals_by_sentence  # noqa: E402
 
 from replycoach.lint.engine import lint_text  # noqa: E402
 from replycoach.matching import find_signals  # noqa: E402
@@ -67,7 +67,7 @@ def sentence_table(book, split: str) -> dict:
                 lexicon = set(found)
                 scores = detector.scores(texts[index], thresholds) if detector else {}
                 learned = {name for name, p in scores.items() if p >= thresholds[name]}
-                for signal in thresholds:
+                for signal in SIGNALS:  # every labelled signal; the detector column only where it is on
                     truth = signal in gold
                     for way, found in (("lexicon", signal in lexicon), ("detector", signal in learned),
                                        ("both", signal in lexicon or signal in learned)):
@@ -171,8 +171,11 @@ def main() -> int:
         for signal, ways in table.items():
             positives = ways["both"][0] + ways["both"][2]
             row = {way: prf(*ways[way]) for way in ("lexicon", "detector", "both")}
+            if signal not in book.detector_thresholds:
+                row["detector"] = None  # the detector is off for this signal: the lexicon alone finds it
             report["signals"].setdefault(lang, {})[signal] = {"positives": positives, **row}
-            cells = " | ".join(" / ".join(fmt(v) for v in row[way]) for way in ("lexicon", "detector", "both"))
+            cells = " | ".join("off" if row[way] is None else " / ".join(fmt(v) for v in row[way])
+                               for way in ("lexicon", "detector", "both"))
             print(f"| {lang} | {signal} | {positives} | {cells} |")
 
     messages = message_table(book, args.split)

@@ -31,6 +31,8 @@ DETECTED = ("apology", "vague-apology", "non-apology", "fix", "resolved", "clari
 # the detector must be precise there or stay off
 FLAGGED = {"vague-apology", "non-apology", "vague-promise", "corporate", "blame"}
 MIN_PRECISION = 0.9  # of what the model adds to the lexicon, for those signals
+# every signal: a detector hit silences an absence finding, so it must be right four times in five
+MIN_PRECISION_ANY = 0.8
 MIN_GAIN = 0.03  # and the model must add this much F1 to the lexicon's, or it stays off
 OUTPUT = ROOT / "playbooks" / "default" / "detector.bin"
 SETTINGS = ROOT / "playbooks" / "default" / "detector.yaml"
@@ -117,7 +119,8 @@ def fit(texts, targets: dict[str, list[int]], groups, report: bool, lexicon: dic
                 recall = tp / max((y == 1).sum(), 1)
                 f1 = 2 * precision * recall / max(precision + recall, 1e-9)
                 added_precision = int((added & (y == 1)).sum()) / max(added.sum(), 1)
-                if output in FLAGGED and added.sum() and added_precision < MIN_PRECISION:
+                floor = MIN_PRECISION if output in FLAGGED else MIN_PRECISION_ANY if output in DETECTED else 0.0
+                if added.sum() and added_precision < floor:
                     f1 = -1 + f1  # admissible only if nothing reaches the precision
                 if best is None or f1 > best[0]:
                     best = (f1, c, float(threshold), precision, recall)
@@ -231,12 +234,15 @@ def main() -> int:
     parser.add_argument("--report", action="store_true", help="print cross-validation figures; write nothing")
     args = parser.parse_args()
     sentences = sentence_examples("train")
-    print(f"reply sentences (train): {len(sentences)}; figures are for lexicon or model", flush=True)
+    print(f"reply sentences (train): {len(sentences)}; figures are for the model alone", flush=True)
     texts = [t for t, *_ in sentences]
     groups = [g for _, _, g, _, _ in sentences]
     targets = {s: [int(s in labels) for _, labels, _, _, _ in sentences] for s in DETECTED}
-    lexicon = {s: [s in found for *_, found in sentences] for s in DETECTED}
-    signal_part = fit(texts, targets, groups, report=True, lexicon=lexicon)
+    # Thresholds are chosen for the model on its own, not for "lexicon or model": the lexicons
+    # were tuned on this same train split, so here they look nearly perfect and every model hit
+    # beyond them looks like noise (thresholds went to 0.95 and the detector added almost
+    # nothing on new text). The model's own cross-validated F1 does not see that tuning.
+    signal_part = fit(texts, targets, groups, report=True, lexicon=None)
     messages = message_examples("train")
     print(f"customer messages (train): {len(messages)}", flush=True)
     message_texts, message_groups = [t for t, *_ in messages], [g for _, _, g, _ in messages]
