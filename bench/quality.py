@@ -34,6 +34,14 @@ from replycoach.matching import find_signals  # noqa: E402
 from replycoach.playbook.loader import load_playbook  # noqa: E402
 from replycoach.reply.document import Document  # noqa: E402
 
+FLOOR = ROOT / "bench" / "quality-floor.json"
+
+
+def floor_of(signals: dict) -> dict:
+    """{lang: {signal: F1 of lexicon and detector together}}, for the signals with an F1."""
+    return {lang: {signal: round(row["both"][2], 3) for signal, row in table.items() if row["both"][2] is not None}
+            for lang, table in signals.items()}
+
 
 def prf(tp: int, fp: int, fn: int) -> tuple[float | None, float | None, float | None]:
     precision = tp / (tp + fp) if tp + fp else None
@@ -158,6 +166,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", default="test", choices=["test", "train"])
     parser.add_argument("--json", type=Path, help="also write every figure here")
+    parser.add_argument("--write-floor", action="store_true",
+                        help="record the test split's signal F1 in bench/quality-floor.json (the test suite's floor)")
     args = parser.parse_args()
     book = load_playbook()
     report: dict = {"split": args.split}
@@ -205,6 +215,9 @@ def main() -> int:
     total = sum(sum(v) for v in examples.values())
     print(f"\n## Rules on the playbook's examples\n\n{total} examples of {len(examples)} rules; "
           f"rules with a wrong call: {', '.join(worst) or 'none'}")
+    if args.write_floor:
+        FLOOR.write_text(json.dumps(floor_of(report["signals"]), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        print(f"\nwrote {FLOOR.relative_to(ROOT)}")
     if args.json:
         args.json.write_text(json.dumps(report, indent=1, default=list), encoding="utf-8")
     return 0

@@ -14,7 +14,8 @@ CONVERSATIONS = [
          "text": "@Shop my order 4471 arrived with a cracked screen"},
         {"role": "agent", "author": "Shop", "at": "2024-05-06T09:20:00Z",
          "text": "@sam I'm so sorry the screen arrived cracked! I'll send a new one today. - Nora"},
-        {"role": "customer", "author": "sam", "at": "2024-05-06T09:30:00Z", "text": "@Shop the new screen is perfect, love it. Thank you!"},
+        {"role": "customer", "author": "sam", "at": "2024-05-06T09:30:00Z",
+         "text": "@Shop the new screen is perfect, love it. Thank you!"},
         {"role": "agent", "author": "Shop", "at": "2024-05-06T09:35:00Z", "text": "@sam Any time! - Nora"},
     ]},
     {"id": "c2", "channel": "twitter", "messages": [

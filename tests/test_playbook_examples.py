@@ -52,3 +52,34 @@ def test_every_rule_has_examples_in_every_language(rule_name, lang):
         pytest.fail(f"{rule_name} does not support {lang}: its lexicon is missing signals")
     examples = BOOK.examples.get(lang, {}).get(rule_name)
     assert examples and examples["bad"] and examples["good"], f"{rule_name} needs bad and good examples in {lang}"
+
+
+@pytest.fixture(scope="module", params=["\n", "\r\n"], ids=["LF", "CRLF"])
+def examples_as_files(request, tmp_path_factory):
+    """Every example written as a user's file: its context as front matter, a final newline,
+    and LF or CRLF line ends; linted in one run. {file name: (rule, should fire, fired rules)}."""
+    import yaml
+
+    from replycoach.lint.runner import LintOptions, run_lint
+
+    newline = request.param
+    folder = tmp_path_factory.mktemp("examples")
+    expected = {}
+    for n, case in enumerate(_cases()):
+        rule_name, _, context, text, should_fire = case.values
+        front = yaml.safe_dump({k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in context.items()},
+                               allow_unicode=True)
+        name = f"{n:04d}.txt"
+        (folder / name).write_bytes(f"---\n{front}---\n{text}\n".replace("\n", newline).encode("utf-8"))
+        expected[name] = (rule_name, should_fire, case.id)
+    run = run_lint([str(folder)], LintOptions())
+    assert not run.problems, run.problems
+    assert len(run.results) == len(expected) > 400
+    fired = {r.path.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]: {d.rule for d in r.diagnostics} for r in run.results}
+    return {name: (*expected[name], fired.get(name, set())) for name in expected}
+
+
+def test_every_example_holds_in_a_file_with_a_final_newline_and_crlf(examples_as_files):
+    wrong = [(case_id, "did not fire" if should else "fired") for rule, should, case_id, fired
+             in examples_as_files.values() if (rule in fired) != should]
+    assert not wrong, wrong

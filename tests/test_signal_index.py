@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from replycoach.matching import Matchers, compile_lexicon, entry_regex, find_signals
-from replycoach.matching.find import find_plain
 from replycoach.matching.analysis import entry_keys, entry_needs
 from replycoach.matching.entries import PREFIX
+from replycoach.matching.find import find_plain
 from replycoach.matching.fold import ODD, fold
 from replycoach.matching.screens import entry_gate, entry_screen
 from replycoach.playbook.loader import load_playbook

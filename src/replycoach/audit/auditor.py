@@ -18,10 +18,10 @@ from datetime import datetime
 from pathlib import Path
 
 from replycoach.audit.figures import Group, histogram
-from replycoach.conversations.problems import SKIPS, Problems
 from replycoach.audit.quality import MAX_AUTHORS, QualityTally
-from replycoach.conversations.reading import Conversation, Message, Source, _csv_text, open_source, read_csv, read_jsonl
 from replycoach.audit.replies import _WORKER, ReplyKey, ReplyLinter
+from replycoach.conversations.problems import SKIPS, Problems
+from replycoach.conversations.reading import Conversation, Message, Source, _csv_text, open_source, read_csv, read_jsonl
 from replycoach.conversations.turns import MAX_ANSWERED
 from replycoach.core.errors import UserError
 from replycoach.kinds import kind_of

@@ -11,8 +11,8 @@ from collections import OrderedDict
 from datetime import datetime
 from typing import NamedTuple
 
-from replycoach.conversations.problems import Problems
 from replycoach.audit.quality import QualityTally, Verdict
+from replycoach.conversations.problems import Problems
 
 MEMO_SIZE = 50_000  # distinct lint results remembered
 BATCH = 48  # replies per job sent to a worker process

@@ -134,8 +134,8 @@ def _evidence(planned: PlannedRule, finding: Finding, hits, thresholds: dict[str
         hit = near.get(signal)
         if hit is not None:
             threshold = thresholds.get(signal)
-            closest = (("signal", signal), ("text", hit.text.strip()[:120]), ("found_by", "detector"), ("score", hit.score),
-                       ("threshold", threshold))
+            closest = (("signal", signal), ("text", hit.text.strip()[:120]), ("found_by", "detector"),
+                       ("score", hit.score), ("threshold", threshold))
             return ((("looked_for", looked_for), ("closest", closest)),
                     f"closest: {_quoted(hit.text)}, scored {hit.score:.2f} as {signal.replace('-', ' ')} "
                     f"({threshold:.2f} needed)")
