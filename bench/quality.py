@@ -138,6 +138,44 @@ def rule_table(book, split: str, with_message: bool) -> dict:
     return out
 
 
+def written_as() -> dict[str, str]:
+    """Item id -> how its writer meant the reply (exemplary, flawed, no-reply), for written items."""
+    out = {}
+    for path in sorted((ROOT / "data" / "written").glob("*.jsonl")):
+        with open(path, encoding="utf-8") as fh:
+            out.update((item["id"], item.get("written_as", "")) for item in map(json.loads, fh))
+    return out
+
+
+def whole_reply_table(book, split: str) -> dict:
+    """Per language, replies linted with their message: how many have exactly the "something
+    is missing" findings the annotators wanted (fully right), and how many replies written to
+    be exemplary pass with no finding at all, and with no error or warning."""
+    intent = written_as()
+    out: dict = {}
+    for lang in LANGUAGES:
+        row = defaultdict(int)
+        for reply in replies(lang, split):
+            if not reply.reply or not reply.findings:
+                continue
+            context = {"channel": reply.channel, "language": lang}
+            if reply.stage == "follow-up":
+                context["stage"] = "follow-up"
+            if reply.message.strip():
+                context["in_reply_to"] = reply.message
+            diagnostics = lint_text(reply.reply, book, context).diagnostics
+            fired = {d.rule for d in diagnostics} & set(FINDINGS)
+            wanted = {f for f in FINDINGS if reply.findings.get(f)}
+            row["replies"] += 1
+            row["fully_right"] += fired == wanted
+            if intent.get(reply.id) == "exemplary":
+                row["exemplary"] += 1
+                row["exemplary_no_finding"] += not diagnostics
+                row["exemplary_no_error_or_warning"] += not [d for d in diagnostics if d.severity.label != "info"]
+        out[lang] = dict(row)
+    return out
+
+
 def examples_table(book) -> dict:
     from replycoach.kinds import rule_languages
 
@@ -208,6 +246,15 @@ def main() -> int:
                 precision, recall, _ = prf(tp, fp, fn)
                 alarm = f"{fp} of {clean} ({fp / clean:.0%})" if clean else "–"
                 print(f"| {lang} | {rule} | {tp + fn} | {fmt(precision)} | {fmt(recall)} | {alarm} |")
+
+    whole = whole_reply_table(book, args.split)
+    report["whole_replies"] = whole
+    print(f"\n## Whole replies of the {args.split} split, with the customer's message\n")
+    print("| language | replies | findings exactly as wanted | exemplary replies | with no finding | "
+          "with no error or warning |\n|---|---|---|---|---|---|")
+    for lang, row in whole.items():
+        print(f"| {lang} | {row.get('replies', 0)} | {row.get('fully_right', 0)} | {row.get('exemplary', 0)} | "
+              f"{row.get('exemplary_no_finding', 0)} | {row.get('exemplary_no_error_or_warning', 0)} |")
 
     examples = examples_table(book)
     report["examples"] = examples
