@@ -162,7 +162,7 @@ def test_oversized_file_is_refused_clearly(tmp_path):
     ("args", "expected"),
     [
         (["--lang", "klingon"], "invalid language code"),
-        (["--lang", "de"], "has no playbook lexicon"),
+        (["--lang", "de"], "has no 'de' language pack"),
         (["--channel", "pigeon"], "unknown channel"),
         (["--kind", "rant"], "unknown kind"),
         (["--format", "xml"], "xml"),

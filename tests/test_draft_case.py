@@ -96,3 +96,126 @@ def test_empty_binary_and_directory_inputs(tmp_path):
     for path, expected in ((empty, "is empty"), (binary, "not UTF-8"), (tmp_path, "is a directory")):
         with pytest.raises(UserError, match=expected):
             load_case(str(path))
+
+
+# --- impossible dates, deep nesting, typos ------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), [
+    ("case.yaml", "channel: twitter\ncomplaint: {text: late, received_at: 2024-02-30T00:00:00Z}\n",
+     "complaint.received_at: '2024-02-30T00:00:00Z' is not a real date and time: day is out of range for month"),
+    ("case.yaml", "channel: twitter\ncomplaint:\n  text: late\n  received_at: 2024-02-10T25:00:00Z\n",
+     "complaint.received_at: '2024-02-10T25:00:00Z' is not a real date and time: hour must be in 0..23"),
+    ("case.yaml", "channel: twitter\ncomplaint: {text: late}\nnow: 2024-02-30 10:00:00\n",
+     "now: '2024-02-30 10:00:00' is not a real date and time: day is out of range for month"),
+    ("case.yaml", "channel: twitter\ncomplaint: {text: late}\nresolution: {action: I'll fix it, eta: 2024-13-01}\n",
+     "resolution.eta: '2024-13-01' is not a real date: month must be in 1..12"),
+    ("case.json", '{"channel": "twitter", "complaint": {"text": "late", "received_at": "2024-02-30T00:00:00Z"}}',
+     "complaint.received_at: '2024-02-30T00:00:00Z' is not a real date and time: day is out of range for month"),
+    ("case.json", '{"channel": "twitter", "complaint": {"text": "late", "received_at": "2024-02-10T25:00:00Z"}}',
+     "complaint.received_at: '2024-02-10T25:00:00Z' is not a real date and time: hour must be in 0..23"),
+    ("case.json", '{"channel": "twitter", "complaint": {"text": "late"}, "now": "2023-02-29T08:00:00Z"}',
+     "now: '2023-02-29T08:00:00Z' is not a real date and time: day is out of range for month"),
+    ("case.json", '{"channel": "twitter", "complaint": {"text": "x"}, '
+                  '"resolution": {"action": "a", "eta": "2024-02-30"}}',
+     "resolution.eta: '2024-02-30' is not a real date: day is out of range for month"),
+])
+def test_an_impossible_date_names_the_file_the_key_and_the_value(tmp_path, name, text, expected):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(UserError) as info:
+        load_case(str(path))
+    assert str(info.value).startswith(f"{path}: {expected}"), str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_an_impossible_yaml_date_also_says_where_in_the_file(tmp_path):
+    path = tmp_path / "case.yaml"
+    path.write_text("channel: twitter\ncomplaint:\n  text: late\n  received_at: 2024-02-30T00:00:00Z\n")
+    with pytest.raises(UserError, match=r"\(line 4, column 16\)$"):
+        load_case(str(path))
+
+
+def _deep_json(depth: int, inner: str = "") -> str:
+    return "[" * depth + inner + "]" * depth
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("deep.json", '{"channel": "twitter", "complaint": {"text": ' + _deep_json(1_000) + "}}"),
+    ("deep.json", '{"channel": "twitter", "complaint": {"text": ' + _deep_json(100_000) + "}}"),
+    ("deep.json", '{"channel": "twitter", "complaint": {"text": "x"}, "_note": ' + _deep_json(300) + "}"),
+    ("deep.json", '{"channel": "twitter", "complaint": {"text": "x"}, "issue": ' + '{"a": ' * 500 + "1" + "}" * 501),
+    ("deep.yaml", "channel: twitter\ncomplaint:\n  text: " + _deep_json(1_000) + "\n"),
+    ("deep.yaml", "channel: twitter\ncomplaint:\n  text: x\nissue:\n"
+     + "".join(" " * i + "a:\n" for i in range(1, 1_000)) + " " * 1_000 + "b: 1\n"),
+    ("deep.yaml", "channel: twitter\ncomplaint:\n  text: x\nissue:\n"
+     + "".join("  " * i + "a:\n" for i in range(1, 300)) + "  " * 300 + "b: 1\n"),
+    ("deep.yaml", "channel: twitter\ncomplaint: {text: x}\n_note: " + _deep_json(200) + "\n"),
+])
+def test_a_deeply_nested_case_is_an_input_error_not_a_crash(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(UserError) as info:
+        load_case(str(path))
+    assert str(info.value).startswith(f"{path}: "), str(info.value)
+    message = str(info.value).removeprefix(f"{path}: ")
+    assert "nested" in message or "nesting depth" in message, message
+    assert "\n" not in message
+
+
+def test_a_yaml_alias_inside_itself_is_an_input_error(tmp_path):
+    path = tmp_path / "case.yaml"
+    path.write_text("channel: twitter\ncomplaint: &c {text: late, more: *c}\n")
+    with pytest.raises(UserError, match=r"complaint\.more: refers to itself"):
+        load_case(str(path))
+
+
+def test_shared_yaml_aliases_are_checked_without_walking_every_copy(tmp_path):
+    lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+    path = tmp_path / "case.yaml"
+    path.write_text("\n".join(["channel: twitter", "complaint: {text: late}", "laughs:", "  " + "\n  ".join(lines),
+                               ""]))
+    with pytest.raises(UserError, match="expands to more than 1,000,000 values through its aliases"):
+        load_case(str(path))
+
+
+def test_deep_nesting_from_the_command_line_data_is_caught_too():
+    data = {"channel": "twitter", "complaint": {"text": "x"}, "issue": {"summary": json.loads(_deep_json(50))}}
+    assert problem(data).startswith("case.yaml: issue.summary")
+    assert "nested more than" in problem(data)
+
+
+TYPOS = [
+    ({"chanel": "twitter", "complaint": {"text": "late"}}, "chanel", "channel"),
+    ({"channel": "twitter", "complant": {"text": "late"}}, "complant", "complaint"),
+    ({**GOOD, "agent": {"nmae": "Tom"}}, "agent.nmae", "name"),
+    ({**GOOD, "resolution": {"acton": "I'll send it"}}, "resolution.acton", "action"),
+    ({**GOOD, "compensation": {"ofer": "10% off"}}, "compensation.ofer", "offer"),
+    ({"channel": "twitter", "complaint": {"txt": "late"}}, "complaint.txt", "text"),
+    ({**GOOD, "private_channel": {"knd": "dm"}}, "private_channel.knd", "kind"),
+    ({**GOOD, "customer": {"name[0]": "A"}}, "customer.name[0]", "name"),
+]
+
+
+@pytest.mark.parametrize(("data", "field", "meant"), TYPOS)
+def test_an_unknown_key_close_to_a_known_one_is_named_as_a_typo_at_every_level(data, field, meant):
+    assert problem(data) == f"case.yaml: {field}: unknown field (did you mean `{meant}`?)"
+
+
+@pytest.mark.parametrize("key", ["date", "str", "function-before", "x[1]"])
+def test_an_unknown_key_is_named_whatever_it_looks_like(key):
+    assert problem({**GOOD, key: 1}).startswith(f"case.yaml: {key}: unknown field (expected one of: channel, ")
+
+
+def test_deep_yaml_is_an_input_error_with_the_pure_python_loader_too(tmp_path, monkeypatch):
+    import yaml
+
+    monkeypatch.delattr(yaml, "CSafeLoader", raising=False)  # a machine without libyaml
+    path = tmp_path / "case.yaml"
+    path.write_text("channel: twitter\ncomplaint:\n  text: " + _deep_json(1_000) + "\n")
+    with pytest.raises(UserError, match="nested too deeply"):
+        load_case(str(path))
+    path.write_text("channel: twitter\ncomplaint: {text: late, received_at: 2024-02-30T00:00:00Z}\n")
+    with pytest.raises(UserError, match=r"complaint\.received_at: '2024-02-30T00:00:00Z' is not a real date"):
+        load_case(str(path))

@@ -153,3 +153,74 @@ def test_colour_only_on_a_terminal_and_never_with_no_color():
     assert "\x1b[" not in coloured.stdout
     plain = draft("--case", LATE, env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
     assert "\x1b[" not in plain.stderr
+
+
+NAMESPACE_DOUBLING = ("{% set ns = namespace(x=['a']) %}{% for i in range(40) %}{% set ns.x = ns.x + ns.x %}"
+                      "{% endfor %}{{ ns.x|length }}")
+
+
+@pytest.mark.parametrize("source", [
+    '{{ "{0:3000000000}".format(1) }}',
+    '{{ "%(a)3000000000d" % {"a": 1} }}',
+    NAMESPACE_DOUBLING,
+    "{% set ns = namespace(s='ab') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s }}",
+])
+def test_a_user_template_that_breaks_a_size_cap_is_one_line_and_exit_2(tmp_path, source):
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "complaint.j2").write_text(source)
+    result = draft("--case", LATE, "--templates", str(tmp_path))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"replycoach: {tmp_path / 'en' / 'complaint.j2'}")
+    assert "stopped by the sandbox" in result.stderr and "is not allowed in a reply template" in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("source", ['{{ "{0:3000000000}".format(1) }}', NAMESPACE_DOUBLING])
+def test_a_memory_hungry_template_is_stopped_within_a_small_memory_limit(tmp_path, source):
+    """The two templates of the bug report took 2.9 GB and 1.5 GB; a draft must stay under 1 GB."""
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "complaint.j2").write_text(source)
+    script = ("import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30)); "
+              "from replycoach.cli import run; sys.exit(run(sys.argv[1:]))")
+    result = subprocess.run([sys.executable, "-c", script, "draft", "--case", LATE, "--templates", str(tmp_path)],
+                            capture_output=True, text=True, timeout=60,
+                            env={k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")})
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"replycoach: {tmp_path / 'en' / 'complaint.j2'}")
+    assert "stopped by the sandbox" in result.stderr and result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(("flag", "expected"), [
+    ("2024-02-30T00:00:00Z", "now: '2024-02-30T00:00:00Z' is not a real date and time: day is out of range for month"),
+    ("2024-02-10T25:00:00Z", "now: '2024-02-10T25:00:00Z' is not a real date and time: hour must be in 0..23"),
+])
+def test_an_impossible_now_flag_is_a_clear_input_error(flag, expected):
+    result = draft("--case", LATE, "--now", flag)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == f"replycoach: command line: {expected}\n"
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), [
+    ("case.yaml", "channel: twitter\ncomplaint: {text: late, received_at: 2024-02-30T00:00:00Z}\n",
+     "complaint.received_at: '2024-02-30T00:00:00Z' is not a real date and time: day is out of range for month"),
+    ("case.yaml", "channel: twitter\ncomplaint: {text: late}\nnow: 2024-02-10T25:00:00Z\n",
+     "now: '2024-02-10T25:00:00Z' is not a real date and time: hour must be in 0..23"),
+    ("case.json", '{"channel": "twitter", "complaint": {"text": "late", "received_at": "2024-02-30T00:00:00Z"}}',
+     "complaint.received_at: '2024-02-30T00:00:00Z' is not a real date and time: day is out of range for month"),
+    ("case.json", '{"channel": "twitter", "complaint": {"text": ' + "[" * 1000 + "]" * 1000 + "}}", "nested"),
+    ("case.yaml", "channel: twitter\ncomplaint:\n  text: " + "[" * 1000 + "]" * 1000 + "\n", "nesting depth"),
+    ("case.yaml", "chanel: twitter\ncomplaint: {text: late}\n", "chanel: unknown field (did you mean `channel`?)"),
+])
+def test_bad_case_files_are_one_line_naming_file_and_key_and_exit_2(tmp_path, name, text, expected):
+    case = tmp_path / name
+    case.write_text(text, encoding="utf-8")
+    result = draft("--case", str(case))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"replycoach: {case}: ")
+    assert expected in result.stderr.removeprefix(f"replycoach: {case}: ")
+    assert result.stderr.count("\n") == 1 and "internal error" not in result.stderr

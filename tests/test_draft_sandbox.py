@@ -129,3 +129,90 @@ def test_a_broken_cache_does_not_stop_a_render(tmp_path, monkeypatch):
     (cache / "templates").rmdir()
     (cache / "templates").write_text("not a folder")  # neither readable nor writable as a cache now
     assert render(env, "t.j2", {}) == "ok"
+
+
+def _doubling(step: str, start: str) -> str:
+    """A value doubled 40 times through a namespace: 2**40 times its start, unless something stops it."""
+    return ("{% set ns = namespace(v=" + start + ") %}{% for i in range(40) %}{% set ns.v = " + step
+            + " %}{% endfor %}{{ ns.v|length }}")
+
+
+TWENTY_K = '{% set s = "x" * 20000 %}'
+
+
+def _nested(name: str, levels: int = 45) -> str:
+    """`name`0 to `name`45, each a list of two of the one before: 2**45 items, built in 45 steps."""
+    return "".join(f"{{% set {name}{i + 1} = [{name}{i}, {name}{i}] %}}" for i in range(levels))
+
+
+# Without a size cap each of these takes hundreds of megabytes to gigabytes in a C call the clock cannot
+# interrupt (or hangs there): a signal handler only runs once the call returns.
+MEMORY_BOMBS = {
+    "format width": '{{ "{0:3000000000}".format(1) }}',
+    "format width from an argument": '{{ "{0:{1}}".format(1, "3000000000") }}',
+    "format precision": '{{ "{:.3000000000f}".format(1.5) }}',
+    "format_map width": '{{ "{x:3000000000}".format_map({"x": 1}) }}',
+    "format fields over a long value": TWENTY_K + '{{ ("{0}" * 5000).format(s)|length }}',
+    "%-format * width": '{{ "%*d" % (3000000000, 1) }}',
+    "%-format keyed width": '{{ "%(a)3000000000d" % {"a": 1} }}',
+    "%-format filter keyed width": '{{ "%(a)3000000000d"|format(a=1) }}',
+    "%-format fields over a long value": TWENTY_K + '{{ ("%(s)s" * 3000) % {"s": s} }}',
+    "list doubled with +": _doubling("ns.v + ns.v", "['a']"),
+    "text doubled with +": _doubling("ns.v + ns.v", "'ab'"),
+    "text doubled with ~": _doubling("ns.v ~ ns.v", "'ab'"),
+    "text doubled by a macro": "{% macro twice(s) %}{{ s }}{{ s }}{% endmacro %}" + _doubling("twice(ns.v)", "'ab'"),
+    "text doubled in a block": "{% set ns = namespace(v='ab') %}{% for i in range(40) %}"
+                               "{% set t %}{{ ns.v }}{{ ns.v }}{% endset %}{% set ns.v = t %}{% endfor %}",
+    "number squared": "{% set ns = namespace(n=10) %}{% for i in range(40) %}{% set ns.n = ns.n * ns.n %}"
+                      "{% endfor %}{{ ns.n > 0 }}",
+    "number raised to a power": "{% set ns = namespace(n=10) %}{% for i in range(10) %}{% set ns.n = ns.n ** 64 %}"
+                                "{% endfor %}{{ ns.n > 0 }}",
+    "lists nested in a namespace, printed": _doubling("[ns.v, ns.v]", "[1]").replace("ns.v|length", "ns.v"),
+    "lists nested by set, printed": "{% set a0 = [1] %}" + _nested("a") + "{{ a45 }}",
+    "lists nested by set, compared": "{% set a0 = [1] %}{% set b0 = [1] %}" + _nested("a") + _nested("b")
+                                     + "{{ a45 == b45 }}",
+    "many long texts kept": TWENTY_K + "{% set t = s ~ s ~ s ~ s %}"
+                            + "".join(f"{{% set a{i} = t ~ {i} %}}" for i in range(3000)) + "{{ a1|length }}",
+    "a batch padded with long text, printed": TWENTY_K + "{% for b in range(2)|batch(100000, s) %}{{ b }}{% endfor %}",
+    "a list of long texts": TWENTY_K + "{{ [s] * 20000 }}",
+    "str.replace": TWENTY_K + '{{ s.replace("", s)|length }}',
+    "replace filter": TWENTY_K + '{{ s|replace("", s)|length }}',
+    "str.expandtabs": '{{ ("\t" * 20000).expandtabs(100000)|length }}',
+    "str.join": TWENTY_K + "{{ s.join(s)|length }}",
+    "join filter": TWENTY_K + "{{ s|join(s)|length }}",
+    "join filter over a generator": '{{ range(1000)|map("center", 100000)|join|length }}',
+    "list filter over a generator": '{{ range(1000)|map("center", 100000)|list|length }}',
+    "str.translate": TWENTY_K + "{{ s.translate({120: s})|length }}",
+    "indent filter": '{{ ("x\n" * 10000)|indent(100000)|length }}',
+    "wordwrap filter": TWENTY_K + "{{ s|wordwrap(1, wrapstring=s)|length }}",
+    "sum filter": TWENTY_K + '{{ range(1000)|map("center", 20000)|sum(start="")|length }}',
+    "bytes.replace": TWENTY_K + '{{ s.encode().replace("".encode(), s.encode())|length }}',
+}
+
+
+@pytest.mark.parametrize("source", list(MEMORY_BOMBS.values()), ids=list(MEMORY_BOMBS))
+def test_templates_that_would_eat_memory_are_stopped_before_they_do(tmp_path, source):
+    started = time.monotonic()
+    found = problem(tmp_path, source, timeout=5.0)
+    elapsed = time.monotonic() - started
+    assert found.message.startswith("stopped by the sandbox:"), found.message
+    assert found.where.startswith(str(tmp_path / "t.j2"))
+    assert "\n" not in str(found)
+    assert elapsed < 1.5, f"{elapsed:.1f} s: the cap should stop it at once, not the clock"
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ('{{ "{0:>8}|{1:.2f}|{2:,}".format("ok", 3.14159, 12345) }}', "      ok|3.14|12,345"),
+    ('{{ "{a:^7}".format_map({"a": "mid"}) }}', "  mid  "),
+    ('{{ "%-5s|%03d|%.1f" % ("ab", 7, 2.5) }}', "ab   |007|2.5"),
+    ('{{ "%(name)s!"|format(name="Maya") }} {{ "%02d"|format(5) }}', "Maya! 05"),
+    ("{{ ([1, 2] + [3]) ~ ('a' ~ 'b') ~ ('x' * 3) ~ (2 ** 10) ~ (12 * 12) }}", "[1, 2, 3]abxxx1024144"),
+    ("{{ 'a-b-c'.replace('-', ', ') }} {{ ', '.join(['x', 'y']) }} {{ ['p', 'q']|join('/') }}", "a, b, c x, y p/q"),
+    ("{{ 'line\none'|indent(2) }}|{{ 'a b c'|wordwrap(3) }}", "line\n  one|a b\nc"),
+    ("{{ [[1], [2]]|sum(start=[]) }} {{ range(3)|map('string')|join }}", "[1, 2] 012"),
+    ("{% set t = [('a', 1), ('b', 2)] %}{% for k, v in t %}{{ k }}{{ v }}{% endfor %} {{ {'k': [1, (2, 3)]} }}",
+     "a1b2 {'k': [1, (2, 3)]}"),
+])
+def test_ordinary_formatting_and_building_still_work(tmp_path, source, expected):
+    env = env_with(tmp_path, **{"t.j2": source})
+    assert render(env, "t.j2", {}) == expected

@@ -231,3 +231,133 @@ def test_a_phrase_folded_over_two_lines_of_a_collection_is_fixed(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert path.read_bytes() == (b"- id: a\r\n  text: 'Hi {{ customer.name }}, sorry. I''m sorry about this. "
                                  b"Please DM us.'\r\n")
+
+
+# --- files --fix cannot write ---------------------------------------------------------------
+
+KINDLY = "Hi {}, kindly wait.\n"
+PLEASE = "Hi {}, please wait.\n"
+
+
+def _three_replies(tmp_path):
+    """Three replies to fix, the middle one in its own folder: `first`, `locked/middle`, `last`."""
+    (tmp_path / "locked").mkdir()
+    paths = [tmp_path / "first.txt", tmp_path / "locked" / "middle.txt", tmp_path / "last.txt"]
+    for path, name in zip(paths, ("Ann", "Bob", "Cy"), strict=True):
+        path.write_text(KINDLY.format(name), encoding="utf-8")
+    return paths
+
+
+def _deny_writes_in(folder: Path, monkeypatch) -> None:
+    """Make `folder` behave as a read-only folder does for a user: creating, renaming or
+    deleting a file in it fails with EACCES (for root the folder's mode is not enforced)."""
+    import errno
+
+    def check(path) -> None:
+        if isinstance(path, str | bytes | os.PathLike) and Path(os.fsdecode(path)).resolve().parent == folder:
+            raise PermissionError(errno.EACCES, "Permission denied", os.fsdecode(path))
+
+    real = {name: getattr(os, name) for name in ("open", "replace", "rename", "unlink", "remove")}
+
+    def open_(path, flags, *args, **kwargs):
+        if flags & os.O_CREAT:  # reading stays allowed
+            check(path)
+        return real["open"](path, flags, *args, **kwargs)
+
+    def moving(name):
+        def call(src, dst, *args, **kwargs):
+            check(src)
+            check(dst)
+            return real[name](src, dst, *args, **kwargs)
+        return call
+
+    def removing(name):
+        def call(path, *args, **kwargs):
+            check(path)
+            return real[name](path, *args, **kwargs)
+        return call
+
+    monkeypatch.setattr(os, "open", open_)
+    for name in ("replace", "rename"):
+        monkeypatch.setattr(os, name, moving(name))
+    for name in ("unlink", "remove"):
+        monkeypatch.setattr(os, name, removing(name))
+
+
+def _assert_middle_reported_others_fixed(result, paths):
+    first, middle, last = paths
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"replycoach: {middle}: cannot write: Permission denied\n" in result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert first.read_text(encoding="utf-8") == PLEASE.format("Ann")
+    assert middle.read_text(encoding="utf-8") == KINDLY.format("Bob")
+    assert last.read_text(encoding="utf-8") == PLEASE.format("Cy")  # the file after it is fixed too
+    assert "fixed 2 findings in 2 files" in result.stderr
+    assert "1 file could not be written" in result.stderr
+    assert not list(middle.parent.parent.rglob("*.replycoach-fix"))
+
+
+def test_a_file_in_a_read_only_folder_is_reported_and_the_others_are_fixed(tmp_path, monkeypatch):
+    paths = _three_replies(tmp_path)
+    locked = paths[1].parent
+    locked.chmod(0o555)
+    try:
+        if os.access(locked, os.W_OK):  # root: the mode is not enforced, so make it so
+            _deny_writes_in(locked.resolve(), monkeypatch)
+        result = run_cli("lint", *map(str, paths), "--fix", *CORPORATE)
+    finally:
+        locked.chmod(0o755)
+    _assert_middle_reported_others_fixed(result, paths)
+
+
+def test_a_file_that_cannot_be_replaced_is_reported_and_the_others_are_fixed(tmp_path, monkeypatch):
+    """The write fails at the last step (an immutable file, a folder that turned read-only)."""
+    import errno
+
+    paths = _three_replies(tmp_path)
+    real_replace = os.replace
+
+    def replace(src, dst, *args, **kwargs):
+        if Path(dst) == paths[1].resolve():
+            raise PermissionError(errno.EACCES, "Permission denied", str(dst))
+        return real_replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", replace)
+    result = run_cli("lint", *map(str, paths), "--fix", *CORPORATE)
+    _assert_middle_reported_others_fixed(result, paths)
+
+
+def test_a_read_only_file_among_others_is_reported_and_the_rest_are_fixed(tmp_path):
+    first, middle, last = _three_replies(tmp_path)
+    middle.chmod(0o444)
+    result = run_cli("lint", str(first), str(middle), str(last), "--fix", *CORPORATE)
+    assert result.returncode == 2
+    assert f"replycoach: {middle}: read-only file: not fixed" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert middle.read_text(encoding="utf-8") == KINDLY.format("Bob")
+    assert [first.read_text(encoding="utf-8"), last.read_text(encoding="utf-8")] == [
+        PLEASE.format("Ann"), PLEASE.format("Cy")]
+    assert not list(tmp_path.rglob("*.replycoach-fix"))
+
+
+@pytest.mark.parametrize("step", ["fsync", "replace"])
+def test_ctrl_c_while_fixing_leaves_no_temporary_file(tmp_path, monkeypatch, step):
+    """Ctrl-C once the temporary file is written (fsync), or just before it replaces the reply."""
+    first, middle, last = _three_replies(tmp_path)
+    real = getattr(os, step)
+    calls = []
+
+    def interrupted(*args, **kwargs):
+        calls.append(args)
+        # the second file fixed is the middle one; os.replace is also used by the caches
+        if (step == "fsync" and len(calls) == 2) or (step == "replace" and Path(args[1]) == middle.resolve()):
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(os, step, interrupted)
+    result = run_cli("lint", str(first), str(middle), str(last), "--fix", *CORPORATE)
+    assert result.returncode == 130, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not list(tmp_path.rglob("*.replycoach-fix"))
+    assert first.read_text(encoding="utf-8") == PLEASE.format("Ann")
+    assert middle.read_text(encoding="utf-8") == KINDLY.format("Bob")  # untouched, not half-written

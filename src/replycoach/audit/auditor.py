@@ -276,9 +276,9 @@ def run_audit(path: str, options: AuditOptions, progress: Callable[[int, int | N
         if progress is not None:
             lines = _reporting(lines, source, progress)
         if source.format == "csv":
-            conversations = read_csv(_csv_text(lines, auditor.problems), auditor.problems)
+            conversations = read_csv(_csv_text(lines, auditor.problems), auditor.problems, name=source.name)
         else:
-            conversations = read_jsonl(lines, auditor.problems)
+            conversations = read_jsonl(lines, auditor.problems, name=source.name)
         for conv in conversations:
             auditor.add(conv)
         auditor.finish()

@@ -92,6 +92,7 @@ class ReplyLinter:
         self.batch: list[Job] = []
         self.futures: set = set()
         self.pool = None
+        self.processes: list = []  # the pool's workers, to stop at once on Ctrl-C
         self.linted_distinct = 0
         self.memo_hits = 0
         if workers > 1:
@@ -101,8 +102,19 @@ class ReplyLinter:
             if "fork" not in multiprocessing.get_all_start_methods():  # Windows: lint in-process
                 self.workers = 1
                 return
-            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
-            self.pool.submit(int).result()  # fork the workers now, before any progress-bar thread runs
+            from replycoach.lint.parallel import ignore_interrupts, interrupts_held
+
+            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                                            initializer=ignore_interrupts)
+            try:
+                before = set(multiprocessing.active_children())
+                with interrupts_held():  # no worker is born before it ignores Ctrl-C
+                    started = self.pool.submit(int)  # forks every worker now, before any progress-bar thread runs
+                    self.processes = [p for p in multiprocessing.active_children() if p not in before]
+                started.result()
+            except BaseException:  # Ctrl-C while starting: stop what started
+                self.close()
+                raise
 
     def read_message(self, text: str) -> tuple | None:
         """The customer's message as the engine will read it (kind, tone, needs_details), so
@@ -167,9 +179,27 @@ class ReplyLinter:
             self.pool = None
 
     def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            self.pool = None
+        """Stop the pool at once, if `finish` did not end it (Ctrl-C, an error): nothing more is
+        waited for. The workers ignore SIGINT, so they are terminated here; otherwise exiting
+        would join workers that never get the pool's sentinels (its manager thread is not
+        waited for), and hang."""
+        if self.pool is None:
+            return
+        from replycoach.lint.parallel import interrupts_held, stop_processes
+
+        pool, self.pool = self.pool, None
+        with interrupts_held():  # a second Ctrl-C must not leave workers behind
+            for future in self.futures:
+                future.cancel()
+            self.futures.clear()
+            # exit joins the thread feeding the pool's call queue, which may be stuck writing to a
+            # pipe no worker reads any more: let exit skip it (shutdown drops the queue, so take it first)
+            call_queue = getattr(pool, "_call_queue", None)
+            pool.shutdown(wait=False, cancel_futures=True)
+            stop_processes(self.processes)
+            self.processes = []
+            if call_queue is not None:
+                call_queue.cancel_join_thread()
 
     def _flush(self) -> None:
         if not self.batch:

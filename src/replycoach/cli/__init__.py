@@ -7,7 +7,14 @@ when imported, a few milliseconds of every command; imported inside
 
 from replycoach.core import regexcache
 
-with regexcache.for_imports("imports-cli"):
-    from replycoach.cli.app import main, run
+try:
+    with regexcache.for_imports("imports-cli"):
+        from replycoach.cli.app import main, run
+except KeyboardInterrupt:  # Ctrl-C while the command is still starting: no traceback, the usual 130
+    import os
+    import sys
+
+    sys.stderr.write("replycoach: interrupted\n")
+    os._exit(130)
 
 __all__ = ["main", "run"]

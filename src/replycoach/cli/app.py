@@ -8,13 +8,13 @@ strings it has to `eval` every one of them on each run (~4 ms of a lint).
 
 import os
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from replycoach import __version__
+from replycoach.cli.formats import OutputFormat, _printable
 from replycoach.core.errors import UserError
 
 app = typer.Typer(
@@ -28,13 +28,6 @@ app = typer.Typer(
 rules_app = typer.Typer(help="List the playbook's rules, or explain one.", invoke_without_command=True,
                         no_args_is_help=False)
 app.add_typer(rules_app, name="rules")
-
-
-class OutputFormat(str, Enum):
-    text = "text"
-    json = "json"
-    sarif = "sarif"
-    github = "github"
 
 
 def _version(value: bool) -> None:
@@ -56,7 +49,7 @@ def _split(values: list[str] | None) -> frozenset[str]:
 
 
 def fail(message: str) -> typer.Exit:
-    print(f"replycoach: {message}", file=sys.stderr)
+    print(f"replycoach: {_printable(message)}", file=sys.stderr)
     return typer.Exit(2)
 
 
@@ -106,6 +99,7 @@ def lint(
     Exit status: 0 when no finding reaches the failing severity (errors by default),
     1 when one does, 2 when an input, flag or config is wrong.
     """
+    from replycoach.cli.report import _exit_code, _report
     from replycoach.lint.runner import LintOptions, run_lint
     from replycoach.reply.context import normalise
 
@@ -139,7 +133,7 @@ def lint(
         if diff:
             sys.stdout.write(outcome.diff)
             for problem in run.problems:
-                print(f"replycoach: {problem}", file=sys.stderr)
+                print(f"replycoach: {_printable(str(problem))}", file=sys.stderr)
             raise typer.Exit(2 if run.problems else int(bool(outcome.diff)))
     _report(run, output_format, checklist=not no_checklist)
     raise typer.Exit(_exit_code(run))
@@ -153,49 +147,6 @@ def _read_message(source: str) -> str:
         return read_message(source)
     except UserError as exc:
         raise fail(str(exc)) from None
-
-
-def _exit_code(run) -> int:
-    from replycoach.core.diagnostic import Severity
-
-    if run.problems:
-        return 2
-    threshold = Severity.parse(run.fail_on)
-    return int(any(d.severity >= threshold for r in run.results for d in r.diagnostics))
-
-
-def _report(run, output_format: OutputFormat, checklist: bool = True, stream=None) -> None:
-    """Print a run's report; with `stream` (text and JSON), file by file while the run fills `run`."""
-
-    results = run.results if stream is None else stream
-    if output_format is OutputFormat.text:
-        from replycoach.cli.console import print_lines
-        from replycoach.lint.formatters.text import iter_text
-
-        print_lines(iter_text(results, run.problems, checklist, totals=run.results))
-        if run.problems and not sys.stdout.isatty():
-            for problem in run.problems:
-                print(f"replycoach: {problem}", file=sys.stderr)
-        return
-    if output_format is OutputFormat.json:
-        from replycoach.lint.formatters.json import iter_json
-
-        for chunk in iter_json(results, run.problems, totals=run.results):  # a big report stays small
-            sys.stdout.write(chunk)
-        text = ""
-        sys.stdout.write("\n")
-    elif output_format is OutputFormat.sarif:
-        from replycoach.lint.formatters.sarif import format_sarif
-
-        text = format_sarif(run.results, run.problems, run.playbook)
-    else:
-        from replycoach.lint.formatters.github import format_github
-
-        text = format_github(run.results, run.problems)
-    if text:
-        sys.stdout.write(text + "\n")
-    for problem in run.problems:
-        print(f"replycoach: {problem}", file=sys.stderr)
 
 
 @rules_app.callback()
@@ -263,7 +214,10 @@ def rules_docs(
 
     text = rules_markdown(load_playbook())
     if output:
-        output.write_text(text, encoding="utf-8")
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise fail(f"{output}: cannot write: {exc.strerror or exc}") from None
     else:
         sys.stdout.write(text)
 
@@ -333,7 +287,7 @@ def run(argv: list[str]) -> int:
         if exc.code is not None and not isinstance(exc.code, int):
             print(exc.code, file=sys.stderr)
     except UserError as exc:
-        print(f"replycoach: {exc}", file=sys.stderr)
+        print(f"replycoach: {_printable(str(exc))}", file=sys.stderr)
         status = 2
     except KeyboardInterrupt:
         print("replycoach: interrupted", file=sys.stderr)

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from operator import itemgetter
 from typing import TextIO
 
+from replycoach.core.printable import printable
 from replycoach.lint.formatters.styles import Line
 
 
@@ -30,7 +31,7 @@ def print_lines(lines: Iterable[Line], stream: TextIO | None = None) -> None:
         batch: list[str] = []
         text_of = itemgetter(0)
         for line in lines:
-            batch.append("".join(map(text_of, line)).rstrip())
+            batch.append(printable("".join(map(text_of, line)).rstrip()))
             if len(batch) >= 512:
                 batch.append("")  # the last line's newline
                 stream.write("\n".join(batch))
@@ -47,5 +48,5 @@ def print_lines(lines: Iterable[Line], stream: TextIO | None = None) -> None:
     for line in lines:
         text = Text()
         for part, style in line:
-            text.append(part, style=style or None)
+            text.append(printable(part), style=style or None)
         console.print(text)

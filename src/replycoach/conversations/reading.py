@@ -102,7 +102,8 @@ def normalise_channel(value) -> str:
     return CHANNEL_ALIASES.get(text, text)
 
 
-def read_jsonl(lines: Iterable[tuple[int, bytes]], problems: Problems) -> Iterator[Conversation]:
+def read_jsonl(lines: Iterable[tuple[int, bytes]], problems: Problems,
+               name: str | None = None) -> Iterator[Conversation]:
     """Conversations from JSON Lines, one per line, lazily."""
     first = True
     for number, raw in lines:
@@ -112,14 +113,14 @@ def read_jsonl(lines: Iterable[tuple[int, bytes]], problems: Problems) -> Iterat
         if not raw.strip():
             continue
         if first and raw.lstrip(b"\xef\xbb\xbf \t").startswith(b"["):
-            raise UserError("this is a JSON array; audit reads JSON Lines (one conversation object per line)")
+            raise UserError("this is a JSON array; a history is JSON Lines (one conversation object per line)", name)
         first = False
         try:
             data = json.loads(raw.decode("utf-8"))
         except UnicodeDecodeError:
             problems.skip("not-utf8", number)
             continue
-        except ValueError:
+        except (ValueError, RecursionError):  # nested thousands deep is no conversation either
             problems.skip("bad-json", number)
             continue
         messages = data.get("messages") if isinstance(data, dict) else None
@@ -141,7 +142,8 @@ CSV_COLUMNS = ("conversation_id", "channel", "role", "author", "at", "text")
 CSV_REQUIRED = ("conversation_id", "role", "at", "text")
 
 
-def read_csv(lines: Iterable[str], problems: Problems, window: int = CSV_WINDOW) -> Iterator[Conversation]:
+def read_csv(lines: Iterable[str], problems: Problems, window: int = CSV_WINDOW,
+             name: str | None = None) -> Iterator[Conversation]:
     """Conversations from CSV rows (one message each), grouped by conversation_id.
 
     Rows of a conversation need not be adjacent (an export sorted by time interleaves
@@ -153,14 +155,14 @@ def read_csv(lines: Iterable[str], problems: Problems, window: int = CSV_WINDOW)
     try:
         header = next(reader, None)
     except csv.Error as exc:
-        raise UserError(f"not a CSV file: {exc}") from None
+        raise UserError(f"not a CSV file: {exc}", name) from None
     if header is None:
         return
     names = [h.strip().lstrip("\ufeff").lower() for h in header]
     missing = [c for c in CSV_REQUIRED if c not in names]
     if missing:
         raise UserError(f"CSV header lacks column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
-                        f"(expected: {', '.join(CSV_COLUMNS)})")
+                        f"(expected: {', '.join(CSV_COLUMNS)})", name)
     index = {name: names.index(name) for name in CSV_COLUMNS if name in names}
     open_convs: OrderedDict[str, Conversation] = OrderedDict()
     closed: OrderedDict[str, None] = OrderedDict()

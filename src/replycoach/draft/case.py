@@ -10,7 +10,6 @@ pydantic is imported here, and this module is imported only by the draft command
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from datetime import UTC, date, datetime
@@ -20,12 +19,15 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, field_validator
 
 from replycoach.core.errors import UserError
+from replycoach.draft.case_errors import describe, nesting_problem
 from replycoach.reply.context import ALIASES, CHANNELS, PRIVATE_CHANNELS, PUBLIC_CHANNELS, iso_moment
 
 MAX_CASE_BYTES = 1_000_000
 MAX_TEXT = 20_000
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 HANDLE = re.compile(r"^@?[\w.]{1,50}$")
+ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d")
+ISO_TIME = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?([Zz]|[+-]\d\d(:?\d\d)?)?")
 
 
 def _lower(value):
@@ -54,7 +56,11 @@ def _moment(value):
     if isinstance(value, str):
         try:
             moment = iso_moment(value)
-        except ValueError:
+        except ValueError as exc:
+            text = value.strip()
+            if ISO_TIME.fullmatch(text) or ISO_DATE.fullmatch(text):  # the right shape, impossible numbers
+                what = "date and time" if ISO_TIME.fullmatch(text) else "date"
+                raise ValueError(f"{text!r} is not a real {what}: {exc}") from None
             raise ValueError(f"expected an ISO-8601 time such as 2024-05-01T14:30:00Z (got {value!r})") from None
         if len(value.strip()) <= 10:
             raise ValueError("expected a date and time such as 2024-05-01T14:30:00Z, not just a date")
@@ -74,11 +80,11 @@ def _eta(value):
         text = value.strip()
         if not text:
             return None
-        if re.fullmatch(r"\d{4}-\d\d-\d\d", text):
+        if ISO_DATE.fullmatch(text):
             try:
                 return date.fromisoformat(text)
-            except ValueError:
-                raise ValueError(f"expected a real date (got {value!r})") from None
+            except ValueError as exc:
+                raise ValueError(f"{text!r} is not a real date: {exc}") from None
         if re.match(r"\d{4}-\d\d-\d\d[T ]\d", text):
             return _moment(text)
         return text
@@ -279,6 +285,8 @@ def parse_case_text(text: str, where: str):
             return json.loads(text)
         except json.JSONDecodeError as exc:
             raise UserError(f"invalid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}", where) from None
+        except RecursionError:
+            raise UserError("nested too deeply to read; a case is a few levels deep", where) from None
     from replycoach.core.yamlio import load_yaml
 
     return load_yaml(text, where)
@@ -288,95 +296,16 @@ def validate_case(data, where: str) -> Case:
     if not isinstance(data, dict):
         got = "a list" if isinstance(data, list) else f"{type(data).__name__}"
         raise UserError(f"expected a mapping of case fields (channel, complaint, ...), got {got}", where)
+    problem = nesting_problem(data)  # before anything walks it: pydantic, or the `_comment` filter below
+    if problem:
+        raise UserError(problem, where)
     data = {k: v for k, v in data.items() if not str(k).startswith("_")}  # `_comment` keys: notes in JSON
     try:
         case = Case.model_validate(data)
     except ValidationError as exc:
-        raise UserError(describe(exc), where) from None
+        raise UserError(describe(exc, Case), where) from None
     if case.kind != "outage" and not case.complaint.text:
         raise UserError("complaint.text: required unless kind is outage (what the customer wrote)", where)
     if case.complaint.received_at and case.now and case.complaint.received_at > case.now:
         raise UserError(f"complaint.received_at: is later than now ({case.now.isoformat()})", where)
     return case
-
-
-def describe(exc: ValidationError) -> str:
-    """The first problem as `field.path: what is expected`; the rest as a count."""
-    errors = exc.errors()
-    first = errors[0]
-    loc = [p for p in first["loc"] if not (isinstance(p, str) and ("[" in p or p in _UNION_TAGS))]
-    field = ".".join(str(p) for p in loc) or "top level"
-    message = _message(first, loc)
-    more = len({e["loc"][:1] for e in errors[1:]} - {first["loc"][:1]})
-    return f"{field}: {message}" + (f" (and {more} more field{'s' if more != 1 else ''})" if more else "")
-
-
-_UNION_TAGS = {"str", "datetime", "date", "function-before", "function-after", "lax-or-strict"}
-
-
-def _message(error: dict, loc: list) -> str:
-    kind = error["type"]
-    value = error.get("input")
-    if kind == "missing":
-        return "required" + _required_hint(loc)
-    if kind == "extra_forbidden":
-        parent = _model_at(loc[:-1])
-        known = list(parent.model_fields) if parent else []
-        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
-        hint = f"did you mean `{close[0]}`?" if close else f"expected one of: {', '.join(known)}"
-        return f"unknown field ({hint})"
-    if kind == "literal_error":
-        expected = error.get("ctx", {}).get("expected", "")
-        options = re.findall(r"'([^']*)'", expected)
-        return f"expected one of {', '.join(options)} (got {value!r})"
-    if kind in ("model_type", "model_attributes_type", "dict_type"):
-        model = _model_at(loc)
-        fields = ", ".join(model.model_fields) if model else "fields"
-        return f"expected a mapping ({fields}), got {_type_name(value)}"
-    if kind in ("string_type", "str_type"):
-        return f"expected text, got {_type_name(value)}"
-    if kind == "string_too_long":
-        return f"too long (at most {MAX_TEXT} characters)"
-    message = error["msg"].removeprefix("Value error, ")
-    return message
-
-
-def _required_hint(loc: list) -> str:
-    hints = {
-        ("channel",): " (where the complaint was posted: twitter, facebook, email, ...)",
-        ("agent", "name"): " (the name the reply is signed with)",
-        ("resolution", "action"): " (what you will do, in the first person: \"I'll send a new pair\")",
-        ("compensation", "offer"): " (e.g. \"a 20% discount on your next order\")",
-    }
-    return hints.get(tuple(str(p) for p in loc), "")
-
-
-def _model_at(loc: list):
-    model = Case
-    for part in loc:
-        field = model.model_fields.get(str(part)) if isinstance(part, str) else None
-        if field is None:
-            return model if not loc else None
-        annotation = field.annotation
-        candidates = getattr(annotation, "__args__", (annotation,))
-        nested = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
-        if nested is None:
-            return None
-        model = nested
-    return model
-
-
-def _type_name(value) -> str:
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, int | float):
-        return f"a number ({value})"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, str):
-        return f"text ({value[:40]!r})"
-    if value is None:
-        return "nothing"
-    return type(value).__name__

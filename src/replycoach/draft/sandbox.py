@@ -7,9 +7,11 @@ the environment has no loader that could read arbitrary files.
 Drafting renders whole templates, some of them the user's (`--templates DIR`), so it gets
 more: a loader that reads only inside its template folders (no absolute paths, no `..`, no
 symlink that points out), and render-time limits. The sandbox alone lets a template loop
-forever, build a gigabyte string with `'x' * 10**9`, or recurse without end; here a render
-has a time budget, an output budget, small ranges and capped numeric arguments, and every
-way it can fail comes back as one `TemplateProblem` naming the file and line.
+forever, build a gigabyte string with `'x' * 10**9` or `"{0:3000000000}".format(1)`, or
+recurse without end; here a render has a time budget, an output budget, and the size limits
+of `draft.limits` (no value over 100,000 characters, small format widths and ranges, capped
+numeric arguments), checked before the call that would take the memory, and every way it
+can fail comes back as one `TemplateProblem` naming the file and line.
 """
 
 from __future__ import annotations
@@ -24,13 +26,13 @@ import time
 from pathlib import Path
 
 from replycoach.core.memo import Memo
+from replycoach.draft import limits
+from replycoach.draft.limits import security as _security
 
 MAX_OUTPUT = 20_000  # characters a rendered reply may have; a reply is a few hundred
-MAX_RANGE = 1_000  # items in range(); reply templates loop over a handful of things
-MAX_NUMBER = 100_000  # numeric argument to a call or filter (widths, repeats, counts)
 MAX_TEMPLATE_BYTES = 256_000
 TIMEOUT = 2.0  # seconds; rendering a built-in template takes a few milliseconds
-_HUGE_FORMAT = re.compile(r"%[-+ #0]*\d{6,}|\{[^{}]*:[^{}]*\d{6,}[^{}]*\}")
+CODE_VERSION = 2  # of the code templates compile to (draft.limits); older cached bytecode is not used
 
 
 class TemplateProblem(Exception):
@@ -54,27 +56,35 @@ def limited_environment(folders: list[Path]):
     """
     from replycoach.core.cache import cache_dir
 
-    return _ENVIRONMENTS[(tuple(Path(f) for f in folders), str(cache_dir()))]
+    where = tuple((Path(f), Path(f).absolute()) for f in folders)  # a relative folder means another one elsewhere
+    return _ENVIRONMENTS[(where, str(cache_dir()))]
 
 
-def _limited_environment(key: tuple[tuple[Path, ...], str]):
-    folders, _ = key
+def _limited_environment(key: tuple[tuple[tuple[Path, Path], ...], str]):
+    folders = [given for given, _ in key[0]]
     from jinja2 import ChoiceLoader, StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     class LimitedSandbox(ImmutableSandboxedEnvironment):
-        intercepted_binops = frozenset({"*", "**", "%"})
+        """Every value a template makes is size-checked before it can take memory (see draft.limits)."""
+
+        intercepted_binops = frozenset({"*", "**", "%", "+"})
+        code_generator_class = limits.code_generator()  # literals and `~` checked too
+        concat = staticmethod(limits.sized_concat)  # the output of blocks and macros
+        sized = staticmethod(limits.checked)
+        sized_join = staticmethod(limits.sized_join)
 
         def call_binop(self, context, operator, left, right):
-            _check_binop(operator, left, right)
-            return super().call_binop(context, operator, left, right)
+            limits.check_binop(operator, left, right)
+            return limits.checked(super().call_binop(context, operator, left, right))
 
         def call(__self, __context, __obj, *args, **kwargs):
-            _check_arguments(args, kwargs)
-            bound_to = getattr(__obj, "__self__", None)
-            if isinstance(bound_to, str) and _HUGE_FORMAT.search(bound_to):
-                raise _security("a format width over 99999 characters")
-            return super().call(__context, __obj, *args, **kwargs)
+            limits.check_arguments(args, kwargs)
+            args = limits.before_call(__obj, args, kwargs)
+            return limits.checked(super().call(__context, __obj, *args, **kwargs))
+
+        def wrap_str_format(self, value):
+            return limits.capped_str_format(self, value)
 
     env = LimitedSandbox(
         loader=ChoiceLoader([folder_loader(folder) for folder in folders]),
@@ -85,13 +95,15 @@ def _limited_environment(key: tuple[tuple[Path, ...], str]):
         lstrip_blocks=True,
         keep_trailing_newline=False,
         auto_reload=False,
+        finalize=limits.bounded,  # every value printed
     )
-    env.globals["range"] = _small_range
-    env.filters = {name: _capped(f) for name, f in env.filters.items()}
+    env.globals["range"] = limits.small_range
+    env.filters = {name: limits.capped_filter(name, f) for name, f in env.filters.items()}
     return env
 
 
-# keyed by (template folders, cache folder): an environment reads only those folders and that cache
+# keyed by (template folders as given and as absolute paths, cache folder): an environment reads only those
+# folders (named in its messages as the user gave them) and that cache
 _ENVIRONMENTS = Memo(_limited_environment, limit=16)
 
 
@@ -132,54 +144,7 @@ def _bytecode_cache():
             with contextlib.suppress(OSError):
                 super().dump_bytecode(bucket)
 
-    return QuietCache(str(folder), "%s.jinja")
-
-
-def _security(what: str):
-    from jinja2.exceptions import SecurityError
-
-    return SecurityError(f"{what} is not allowed in a reply template")
-
-
-def _small_range(*args):
-    _check_arguments(args, {})
-    values = range(*args)
-    if len(values) > MAX_RANGE:
-        raise _security(f"range() of more than {MAX_RANGE} items")
-    return values
-
-
-def _check_arguments(args, kwargs) -> None:
-    for value in (*args, *kwargs.values()):
-        if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) > MAX_NUMBER:
-            raise _security(f"a number larger than {MAX_NUMBER} as an argument")
-        if isinstance(value, str) and _HUGE_FORMAT.search(value):
-            raise _security("a format width over 99999 characters")
-
-
-def _check_binop(operator: str, left, right) -> None:
-    if operator == "*":
-        for seq, times in ((left, right), (right, left)):
-            if isinstance(seq, str | list | tuple) and isinstance(times, int) and len(seq) * times > MAX_OUTPUT:
-                raise _security(f"repeating text past {MAX_OUTPUT} characters")
-    elif operator == "**":
-        if isinstance(right, int | float) and abs(right) > 64:
-            raise _security("a power above 64")
-    elif operator == "%" and isinstance(left, str) and _HUGE_FORMAT.search(left):
-        raise _security("a format width over 99999 characters")
-
-
-def _capped(filter_function):
-    """Wrap a filter so numeric arguments are capped (`center(10**9)` would eat the memory)."""
-
-    @functools.wraps(filter_function)  # keeps Jinja's pass_context/pass_environment marks
-    def wrapper(*args, **kwargs):
-        _check_arguments(args[1:], kwargs)
-        if args and isinstance(args[0], str) and _HUGE_FORMAT.search(args[0]):  # "%0999999999d"|format(1)
-            raise _security("a format width over 99999 characters")
-        return filter_function(*args, **kwargs)
-
-    return wrapper
+    return QuietCache(str(folder), f"%s.v{CODE_VERSION}.jinja")
 
 
 @functools.cache
@@ -252,6 +217,7 @@ def render(env, name: str, variables: dict, *, timeout: float = TIMEOUT, max_out
     from jinja2.exceptions import SecurityError
 
     template = None
+    limits.start_render()
     try:
         template = env.get_template(name)
         with _deadline(timeout):

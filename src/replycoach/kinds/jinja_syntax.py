@@ -46,6 +46,8 @@ def syntax_error(source: str) -> tuple[int | None, str] | None:
         _parsing_environment().parse(source)
     except TemplateSyntaxError as exc:
         result = exc.lineno, exc.message or "template syntax error"
+    except (RecursionError, MemoryError):  # Jinja's parser recurses once per nesting level
+        result = 1, "nested too deeply to parse (hundreds of levels of brackets or blocks)"
     known[digest] = _new_results[digest] = None if result is None else list(result)
     if len(_new_results) == 1:
         from replycoach.core.cache import save_at_exit

@@ -123,18 +123,9 @@ def _load_yaml(source: SourceText) -> tuple[object, list[SpanMap | None]]:
     """Parse once into both the data and the node tree (the tree has the positions)."""
     import yaml
 
-    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    loader = loader_class(source.text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        at = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        raise UserError(f"invalid YAML{at}: {problem}", source.path) from None
-    finally:
-        loader.dispose()
+    from replycoach.core.yamlio import load_yaml_nodes
+
+    node, data = load_yaml_nodes(source.text, source.path)
     items = node
     if isinstance(node, yaml.MappingNode):
         items = _mapping_get(node, "responses")

@@ -23,7 +23,7 @@ class Config:
     """One config file's settings (or the defaults, `path` None)."""
 
     __slots__ = ("path", "playbooks", "select", "ignore", "severity", "context", "template_variables",
-                 "max_file_bytes", "fail_on", "extensions", "exclude")
+                 "max_file_bytes", "fail_on", "extensions", "exclude", "error")
 
     def __init__(self, path: str | None = None, playbooks: tuple[str, ...] = (), select: frozenset[str] = frozenset(),
                  ignore: frozenset[str] = frozenset(), severity: dict[str, str] | None = None,
@@ -41,6 +41,7 @@ class Config:
         self.fail_on = fail_on
         self.extensions = extensions
         self.exclude = exclude
+        self.error: UserError | None = None  # a config file that could not be read: its files are not linted
 
     @property
     def base_dir(self) -> Path:
@@ -127,6 +128,15 @@ def load_config(path: Path) -> Config:
     )
 
 
+def _load_or_broken(path: Path) -> Config:
+    try:
+        return load_config(path)
+    except UserError as exc:
+        broken = Config(path=str(path))
+        broken.error = exc
+        return broken
+
+
 def find_config(start: Path) -> Path | None:
     """The nearest config at or above `start`; a pyproject counts only with [tool.replycoach]."""
     directory = start if start.is_dir() else start.parent
@@ -157,8 +167,9 @@ class ConfigFinder:
 
     def __init__(self, explicit: Path | None = None) -> None:
         self.explicit = load_config(explicit) if explicit else None
-        # keyed by a config file's resolved path: each is loaded once a run
-        self._files = Memo(load_config, limit=10_000)
+        # keyed by a config file's resolved path: each is loaded once a run; a broken one
+        # becomes a Config carrying its error, so the files under it are reported, not the run
+        self._files = Memo(_load_or_broken, limit=10_000)
         # keyed by a resolved folder: the nearest config at or above it
         self._folders = Memo(self._config_above, limit=100_000)
         # keyed by a folder as the paths spell it: no resolve() per file, and a Path's hash

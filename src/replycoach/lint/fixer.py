@@ -203,7 +203,6 @@ _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "
 def write_plan(plan: FilePlan) -> None:
     """Write one file's fixes atomically, keeping its bytes' conventions. UserError if not."""
     import stat
-    import tempfile
 
     path = Path(os.path.realpath(plan.path))
     try:
@@ -214,8 +213,11 @@ def write_plan(plan: FilePlan) -> None:
     if not os.access(path, os.W_OK) or not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
         raise UserError("read-only file: not fixed (make it writable to let --fix change it)", plan.path)
     bom, codec = next(((b, c) for b, c in _BOMS if raw.startswith(b)), (b"", "utf-8"))
-    decoded = raw[len(bom) :].decode(codec)
-    if decoded.replace("\r\n", "\n") != plan.source.text:
+    try:
+        decoded = raw[len(bom) :].decode(codec)
+    except UnicodeDecodeError:
+        decoded = None
+    if decoded is None or decoded.replace("\r\n", "\n") != plan.source.text:
         raise UserError("changed since it was linted: not fixed (run again)", plan.path)
     endings = re.findall(r"\r\n|\n", decoded)
     lines = plan.new_text.split("\n")
@@ -225,9 +227,23 @@ def write_plan(plan: FilePlan) -> None:
         restored = plan.new_text.replace("\n", endings[0])
     else:
         raise UserError("a fix would join lines of a file with mixed line endings: not fixed", plan.path)
-    data = bom + restored.encode(codec)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".replycoach-fix")
+    from replycoach.lint.parallel import interrupts_held
+
+    # Ctrl-C waits for this file to be written whole (or not at all): it then stops the run
+    # between two files, and never between making the temporary file and removing it
+    with interrupts_held():
+        _replace(path, bom + restored.encode(codec), info, plan.path)
+
+
+def _replace(path: Path, data: bytes, info: os.stat_result, where: str) -> None:
+    """Write `data` to a temporary file beside `path`, then move it over `path`. The temporary
+    file is removed on every way out but success (an error, a KeyboardInterrupt)."""
+    import stat
+    import tempfile
+
+    tmp = None
     try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".replycoach-fix")
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -237,10 +253,13 @@ def write_plan(plan: FilePlan) -> None:
             with contextlib.suppress(OSError):  # not ours to give away; the mode is kept anyway
                 os.chown(tmp, info.st_uid, info.st_gid)
         os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise UserError(f"cannot write the fix: {exc.strerror or exc}", plan.path) from None
+        tmp = None
+    except OSError as exc:  # a read-only folder, a full disk, an immutable file ...
+        raise UserError(f"cannot write: {exc.strerror or exc}", where) from None
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 def fix_run(run, relint: Callable[[], object], write: bool) -> tuple[object, FixOutcome]:
@@ -270,8 +289,11 @@ def fix_run(run, relint: Callable[[], object], write: bool) -> tuple[object, Fix
             continue
         outcome.fixed += len(plan.edits)
         outcome.files += 1
-    outcome.messages.append(f"fixed {outcome.fixed} finding{'s' if outcome.fixed != 1 else ''} in "
-                            f"{outcome.files} file{'s' if outcome.files != 1 else ''}")
+    summary = (f"fixed {outcome.fixed} finding{'s' if outcome.fixed != 1 else ''} in "
+               f"{outcome.files} file{'s' if outcome.files != 1 else ''}")
+    if failed:  # each is reported on its own line with the run's problems
+        summary += f"; {len(failed)} file{'s' if len(failed) != 1 else ''} could not be written"
+    outcome.messages.append(summary)
     fresh = relint() if outcome.files else run
     fresh.problems.extend(failed)
     return fresh, outcome

@@ -24,9 +24,9 @@ def conversation_units(source: SourceText, problems: list[str]) -> list[Unit]:
         starts.append(starts[-1] + len(line))
     skipped = Problems()
     if source.path.lower().endswith(".csv"):
-        conversations = read_csv(iter(lines), skipped)
+        conversations = read_csv(iter(lines), skipped, name=source.path)
     else:
-        conversations = read_jsonl(((n, line.encode("utf-8")) for n, line in enumerate(lines, 1)), skipped)
+        conversations = read_jsonl(((n, line.encode("utf-8")) for n, line in enumerate(lines, 1)), skipped, source.path)
     units = []
     for conversation in conversations:
         for turn in agent_turns(conversation):

@@ -53,10 +53,13 @@ def expand(paths: list[str], config_for) -> Iterator[Target]:
             found = False
             path = Path(raw)
             config = config_for(path / "_")
-            for file in _walk(path, config):
+            unreadable: list[OSError] = []
+            for file in _walk(path, config, unreadable):
                 found = True
                 yield Target(file, file, None, False)
-            if not found:
+            for error in unreadable:  # a folder os.walk could not list: said, not skipped silently
+                yield Target(error.filename or raw, None, f"cannot read this folder: {error.strerror or error}", True)
+            if not found and not unreadable:
                 yield Target(raw, None, f"no reply files here (looked for {', '.join(config.extensions)})", True)
         elif mode is not None:
             if not excluded(raw, config_for(raw)):  # pre-commit names files one by one
@@ -65,9 +68,10 @@ def expand(paths: list[str], config_for) -> Iterator[Target]:
             yield Target(raw, None, "no such file or directory", True)
 
 
-def _walk(root: Path, config: Config) -> Iterator[str]:
-    """The reply files under `root`, spelled as `str(Path)` would spell them."""
-    for folder, dirs, files in os.walk(root):
+def _walk(root: Path, config: Config, unreadable: list[OSError]) -> Iterator[str]:
+    """The reply files under `root`, spelled as `str(Path)` would spell them; the folders
+    that could not be listed go to `unreadable`."""
+    for folder, dirs, files in os.walk(root, onerror=unreadable.append):
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
         base = str(Path(folder))  # once per folder (Path drops "./" and trailing slashes)
         for name in sorted(files):

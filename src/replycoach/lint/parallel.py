@@ -17,6 +17,7 @@ documents across the run. Output order is the input order, whatever finishes fir
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 
@@ -90,6 +91,7 @@ def lint_all(linter, targets: list[Target], jobs: int = 0,
 
                 gc.freeze()  # workers share the parent's objects; a collection would copy their pages
                 team = _Team(processes, [[(i, targets[i]) for i in chunk] for chunk in chunks])
+                team.start()  # after `team` is set: a Ctrl-C while forking still stops what started
             if index in owner:
                 while index not in done:
                     done.update(team.next_results())
@@ -122,19 +124,23 @@ class _Team:
     def __init__(self, processes: int, chunks: list[list]) -> None:
         import multiprocessing
 
-        context = multiprocessing.get_context("fork")
+        self.context = multiprocessing.get_context("fork")
+        self.size = processes
         self.chunks = chunks
-        self.counter = context.Value("q", 0)  # the next chunk to take
+        self.counter = self.context.Value("q", 0)  # the next chunk to take
         self.received: set[int] = set()
-        self.readers = []
-        self.processes = []
-        for _ in range(processes):
-            reader, writer = context.Pipe(duplex=False)
-            process = context.Process(target=_serve, args=(chunks, self.counter, writer), daemon=True)
-            process.start()
-            writer.close()  # the worker holds the other end: its exit ends the pipe
-            self.readers.append(reader)
-            self.processes.append(process)
+        self.readers: list = []
+        self.processes: list = []
+
+    def start(self) -> None:
+        with interrupts_held():  # no worker is born before it ignores Ctrl-C (in `_serve`)
+            for _ in range(self.size):
+                reader, writer = self.context.Pipe(duplex=False)
+                process = self.context.Process(target=_serve, args=(self.chunks, self.counter, writer), daemon=True)
+                self.readers.append(reader)
+                self.processes.append(process)
+                process.start()
+                writer.close()  # the worker holds the other end: its exit ends the pipe
 
     def next_results(self) -> list:
         """[(index, packed)] of the next chunk a worker finishes (or of a lost one, linted here)."""
@@ -158,19 +164,15 @@ class _Team:
         return _work(self.chunks[lost])
 
     def close(self) -> None:
-        for process in self.processes:
-            if process.is_alive():
-                process.terminate()
-            process.join()
-        for reader in self.readers:
-            reader.close()
+        with interrupts_held():  # a second Ctrl-C must not leave workers behind
+            stop_processes([p for p in self.processes if p.pid is not None])
+            for reader in self.readers:
+                reader.close()
 
 
 def _serve(chunks: list[list], counter, writer) -> None:
     """A worker's life: take chunks until none is left, sending each one's results."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle (it stops the workers)
+    ignore_interrupts()
     while True:
         with counter.get_lock():
             k = counter.value
@@ -188,6 +190,50 @@ def _serve(chunks: list[list], counter, writer) -> None:
         except Exception:  # results that won't pickle (nothing was written): the parent lints the chunk
             writer.send((k, None))
     writer.close()
+
+
+def ignore_interrupts() -> None:
+    """In a forked worker, first thing: Ctrl-C is the parent's to handle (it stops the workers).
+
+    The parent forks inside `interrupts_held`, so a SIGINT that came meanwhile waits, blocked,
+    and is dropped here; a worker never dies of it half-way through a message or a lock.
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+@contextlib.contextmanager
+def interrupts_held() -> Iterator[None]:
+    """SIGINT waits until the block ends (then raises KeyboardInterrupt as usual): for forking
+    workers, which inherit the blocked signal, and for work that must not be cut short (stopping
+    the workers, writing a fixed file). Where signals can't be blocked (Windows) it does nothing."""
+    import signal
+
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def stop_processes(processes: list, grace: float = 1.0) -> None:
+    """End worker processes now, without waiting on their work: SIGTERM, then SIGKILL past `grace` s."""
+    import time
+
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    deadline = time.monotonic() + grace
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+            process.join()
 
 
 def _can_fork() -> bool:

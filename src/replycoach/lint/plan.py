@@ -49,6 +49,19 @@ class Selection:
             return False
         return not (keys & self.ignore)
 
+    def unknown_names(self, playbook) -> list[str]:
+        """What the selection names that no rule of `playbook` answers to, each with the
+        nearest real name: a typo must not silently check nothing."""
+        import difflib
+
+        known = {"all"} | {key for rule in playbook.rules for key in (rule["name"], rule["code"], rule.get("family"))
+                           if key}
+        out = []
+        for name in sorted((self.select | self.ignore | set(self.severity)) - known):
+            close = difflib.get_close_matches(name, sorted(known), n=1)
+            out.append(f"{name!r} (did you mean {close[0]!r}?)" if close else repr(name))
+        return out
+
     def chooses_severity(self, rule: dict) -> bool:
         """Whether the config or flags set this rule's severity themselves."""
         return rule["name"] in self.severity or rule["code"] in self.severity

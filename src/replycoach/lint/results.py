@@ -58,12 +58,13 @@ class Problem(NamedTuple):
 class LintRun:
     """A run's results and problems, filled while it runs; the CLI decides the exit code from it."""
 
-    __slots__ = ("fail_on", "playbook", "problems", "results", "sources")
+    __slots__ = ("aborted", "fail_on", "playbook", "problems", "results", "sources")
 
     def __init__(self, keep_sources: bool = True) -> None:
         self.results: list[FileResult] = []
         self.problems: list[Problem] = []
         self.playbook = None
         self.fail_on = "error"
+        self.aborted = False  # stopped before any file: a usage or config error, nothing to report
         # what was read, for --fix/--diff; a plain report keeps none (workers then send none back)
         self.sources: dict | None = {} if keep_sources else None

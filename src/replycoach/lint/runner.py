@@ -58,6 +58,8 @@ class Linter:
         # keyed by the config's file (None: the defaults): a run loads each config file once
         self._selections = Memo(self._selection, limit=1000)
         self._configs: dict[str | None, Config] = {}
+        self._reported: set[str] = set()  # broken configs already reported this run
+        self._checked: set[str | None] = set()  # configs whose rule names were checked against their playbook
 
     def playbook_for(self, config: Config) -> Playbook:
         specs = tuple(self.options.playbooks) or tuple(config.playbook_specs())
@@ -81,6 +83,13 @@ class Linter:
         return Selection(select=self.options.select or config.select, ignore=self.options.ignore | config.ignore,
                          severity=config.severity)
 
+    def _broken(self, config: Config, display: str) -> Iterator[Problem]:
+        """A file under a config that cannot be used: the config's error once, then each file."""
+        if config.path not in self._reported:
+            self._reported.add(config.path)
+            yield Problem(config.error.where or config.path, config.error.message)
+        yield Problem(display, f"not linted: its config {config.path} has an error (above)")
+
     def lint_unit(self, unit: Unit, config: Config, playbook: Playbook) -> Linted:
         doc = Document.parse(unit.text, playbook.conventions, unit.path, unit.line_offset, unit.front_matter)
         front = normalise(doc.front_matter, f"{unit.path}: front matter") if doc.front_matter else {}
@@ -96,7 +105,17 @@ class Linter:
         display, path, _, explicit = target
         try:
             config = self.configs.for_path(path)
-            playbook = self.playbook_for(config)
+            if config.error is None:
+                playbook = self.playbook_for(config)
+                if config.path not in self._checked:
+                    self._checked.add(config.path)
+                    unknown = Selection(config.select, config.ignore, config.severity).unknown_names(playbook)
+                    if unknown:
+                        config.error = UserError(f"no rule, code or family named {', '.join(unknown)} "
+                                                 "(in select, ignore or severity)", config.path)
+            if config.error is not None:
+                yield from self._broken(config, display)
+                return
             source = read_source(path, display, config.max_file_bytes)
             unreadable: list[str] = []
             units = units_of(source, path, problems=unreadable)
@@ -117,6 +136,15 @@ class Linter:
                 linted = self.lint_unit(unit, config, playbook)
             except UserError as exc:
                 yield Problem(exc.where or display, exc.message)
+                continue
+            except RecursionError:
+                yield Problem(display, "nested too deeply to read (thousands of levels)")
+                continue
+            except Exception as exc:  # a bug must not cost the other files their lint
+                if os.environ.get("REPLYCOACH_DEBUG"):
+                    raise
+                yield Problem(display, f"not linted: internal error ({type(exc).__name__}: {str(exc)[:200]}); "
+                                       "this is a bug, please report it (REPLYCOACH_DEBUG=1 shows the traceback)")
                 continue
             linted.index = index
             if unit.span_map is not None:
@@ -144,11 +172,24 @@ def stream_lint(paths: list[str], options: LintOptions, run: LintRun) -> Iterato
     try:
         linter = Linter(options)
         targets = list(expand(paths, linter.configs.for_path))
-        run.playbook = linter.playbook_for(linter.configs.for_path(None))
+        here = linter.configs.for_path(None)
+        if here.error is not None:
+            here = Config()  # the run's defaults; the files under the broken config report it
+        run.playbook = linter.playbook_for(here)
+        flags = Selection(select=options.select, ignore=options.ignore)
+        unknown = flags.unknown_names(run.playbook)
+        if unknown:
+            raise UserError(f"no rule, code or family named {', '.join(unknown)} (see `replycoach rules`)",
+                            "--select/--ignore")
+        language = options.context.get("language")
+        if language and language not in run.playbook.languages:
+            raise UserError(f"the playbook has no {language!r} language pack (it has "
+                            f"{', '.join(run.playbook.languages)})", "--lang")
     except UserError as exc:
         run.problems.append(Problem(exc.where or "config", exc.message))
+        run.aborted = True
         return
-    run.fail_on = (linter.configs.explicit or linter.configs.for_path(None)).fail_on
+    run.fail_on = (linter.configs.explicit or here).fail_on
     judged: list[Linted] = []  # the units run-level rules may judge
     held = 0  # run.results[held:] wait for the run-level rules once one of them may be judged
     for target, items in lint_all(linter, targets, options.jobs, run.sources):  # big batches on every core

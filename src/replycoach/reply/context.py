@@ -7,7 +7,7 @@ shows what was assumed, so a user can see why a rule did or did not fire.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import NamedTuple
 
 from replycoach.core import regexcache
@@ -87,12 +87,17 @@ def normalise(raw: dict, where: str) -> dict:
             continue
         key = str(key).replace("-", "_") if str(key) not in KEYS else str(key)
         if key not in KEYS:
-            raise UserError(f"unknown context key {key!r} (expected one of: {', '.join(KEYS)})", where)
+            raise UserError(f"unknown context key {_excerpt(key)} (expected one of: {', '.join(KEYS)})", where)
+        if not isinstance(value, str | int | float | bool | datetime | date):
+            # a list or mapping (perhaps a YAML alias expanding a thousandfold): never turned into text
+            raise UserError(f"{key} must be a single value, not {_excerpt(value)}", where)
         if key in ("received_at", "sent_at"):
             out[key] = parse_time(value, where, key)
             continue
         if key == "template":
-            out[key] = bool(value)
+            if not isinstance(value, bool):
+                raise UserError(f"template must be true or false (got {_excerpt(value)})", where)
+            out[key] = value
             continue
         if key == "needs_details":
             if not isinstance(value, bool):
@@ -109,11 +114,24 @@ def normalise(raw: dict, where: str) -> dict:
         text = ALIASES.get(text, text)
         if key == "language":
             if not LANGUAGE_CODE.match(text):
-                raise UserError(f"invalid language code {value!r} (expected e.g. en, pl, bg)", where)
+                raise UserError(f"invalid language code {_excerpt(value)} (expected e.g. en, pl, bg)", where)
         elif text not in CHOICES[key]:
-            raise UserError(f"unknown {key} {value!r} (expected one of: {', '.join(sorted(CHOICES[key]))})", where)
+            raise UserError(f"unknown {key} {_excerpt(value)} (expected one of: {', '.join(sorted(CHOICES[key]))})",
+                            where)
         out[key] = text
+    if "received_at" in out and "sent_at" in out and out["sent_at"] < out["received_at"]:
+        raise UserError(f"sent_at ({out['sent_at'].isoformat()}) is before received_at "
+                        f"({out['received_at'].isoformat()}): a reply cannot come before the message", where)
     return out
+
+
+def _excerpt(value, limit: int = 60) -> str:
+    """A bad value as an error shows it: short, whatever it is (a long list, a nested alias)."""
+    try:
+        text = repr(value) if isinstance(value, str | int | float | bool) else f"<a {type(value).__name__}>"
+    except RecursionError:
+        text = "<nested too deeply>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def iso_moment(text: str) -> datetime:
@@ -135,7 +153,7 @@ def parse_time(value, where: str, key: str) -> datetime:
     try:
         return iso_moment(str(value))
     except ValueError:
-        raise UserError(f"{key} {value!r} is not an ISO-8601 time (e.g. 2024-05-01T14:30:00Z)", where) from None
+        raise UserError(f"{key} {_excerpt(value)} is not an ISO-8601 time (e.g. 2024-05-01T14:30:00Z)", where) from None
 
 
 def resolve(layers: list[dict], targets: dict[str, int] | None = None) -> Context:
@@ -157,6 +175,9 @@ def resolve(layers: list[dict], targets: dict[str, int] | None = None) -> Contex
                 assumed.append(key)
     received, sent = merged.get("received_at"), merged.get("sent_at")
     if received and sent:
+        if sent < received:
+            raise UserError(f"sent_at ({sent.isoformat()}) is before received_at ({received.isoformat()}): "
+                            "a reply cannot come before the message", "context")
         minutes = (sent - received).total_seconds() / 60
         merged["minutes_waiting"] = minutes
         merged["late"] = minutes > target_minutes(targets or {}, merged.get("channel", ""), merged["visibility"])

@@ -18,6 +18,7 @@ from replycoach.matching import opaque_spans
 
 FRONT_MATTER = regexcache.compile(
     r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:---|\.\.\.)[ \t]*$\r?\n?", re.S | re.M)
+FRONT_MATTER_OPENED = regexcache.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n")
 SUPPRESSION = regexcache.compile(
     r"<!--\s*replycoach:\s*(ignore|ignore-next-line)\s+([\w\-, ]+?)\s*-->|"
     r"\{#\s*replycoach:\s*(ignore|ignore-next-line)\s+([\w\-, ]+?)\s*#\}",
@@ -88,6 +89,9 @@ class Document:
                 doc.front_matter = _load_front_matter(m.group(1), path)
                 analysed = _blank(analysed, 0, m.end())
                 doc.body_start = m.end()
+            elif FRONT_MATTER_OPENED.match(text):
+                raise UserError("front matter opened with --- on the first line is never closed: end it with a "
+                                "line of ---, or start the reply with something else", path)
         if "replycoach" in analysed:
             ignored: set[str] = set()
             for m in SUPPRESSION.finditer(analysed):
