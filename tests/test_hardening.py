@@ -175,3 +175,37 @@ def test_a_folder_that_cannot_be_listed_is_reported(tmp_path, monkeypatch):
     result = run_cli("lint", "--format", "json", str(tmp_path))
     assert result.returncode == 2 and len(_files(result)) == 1
     _one_clear_line(result, "locked", "cannot read this folder")
+
+
+def _peak_rss_mib(*args: str, cwd) -> float:
+    """The peak resident memory of one `replycoach` run, measured in a process of its own (a
+    process's RUSAGE_CHILDREN holds the largest child it ever waited for)."""
+    import subprocess
+    import sys
+
+    script = ("import resource, subprocess, sys; subprocess.run([sys.executable, '-m', 'replycoach', *sys.argv[1:]], "
+              "stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode in (0, 1) or sys.exit('lint failed'); "
+              "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    out = subprocess.run([sys.executable, "-c", script, *args], cwd=cwd, capture_output=True, text=True, check=True)
+    return int(out.stdout) / 1024
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="ru_maxrss is POSIX")
+@pytest.mark.parametrize("shape", ["lines", "one line"])
+def test_a_big_file_is_linted_in_a_small_multiple_of_its_size(tmp_path, shape):
+    """With max_file_bytes raised, a 4 MB file dense in lexicon words took 20x its size above
+    a small reply's run, and 32x as a single line (the detector's features of one 4 MB
+    "sentence"); now about 9x either way. (A file where every line is a finding also keeps
+    its findings and their report, several times the file: not what this bounds.)"""
+    words = ("sorry", "for", "the", "trouble", "we", "will", "fix", "your", "order", "please", "DM", "us", "the",
+             "number", "thanks", "Anna")
+    sentence = " ".join(words[(i * 7) % len(words)] for i in range(30))
+    body = (sentence + ".\n") * (4_000_000 // (len(sentence) + 2)) if shape == "lines" else \
+        (sentence + " ") * (4_000_000 // (len(sentence) + 1)) + "\n"
+    (tmp_path / ".replycoach.yaml").write_text("max_file_bytes: 10000000\n")
+    (tmp_path / "big.txt").write_text(body)
+    (tmp_path / "small.txt").write_text(REPLY)
+    _peak_rss_mib("lint", "small.txt", cwd=tmp_path)  # the first run may build the playbook cache
+    baseline = _peak_rss_mib("lint", "small.txt", cwd=tmp_path)
+    peak = _peak_rss_mib("lint", "big.txt", cwd=tmp_path)
+    assert peak - baseline < 12 * len(body) / 2**20, (peak, baseline)

@@ -7,6 +7,9 @@ results; it never prints.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from operator import attrgetter
+
 from replycoach.core.diagnostic import Diagnostic, Severity
 from replycoach.kinds import Finding, any_found
 from replycoach.lint.plan import PlannedRule, Selection, planner_for
@@ -114,11 +117,16 @@ def _evidence(planned: PlannedRule, finding: Finding, hits, thresholds: dict[str
     kind, rule = planned.kind, planned.rule
     if not kind.absence:
         for signal in kind.signals_of(rule):
-            for hit in hits.get(signal, ()):
-                if hit.start <= finding.start and finding.end <= hit.end:
-                    if hit.score is None:
-                        return (("found_by", "lexicon"),), ""
-                    return (("found_by", "detector"), ("score", hit.score)), ""
+            found = hits.get(signal, ())
+            # a signal's hits come in text order and do not overlap, so only the last one that
+            # starts at or before the finding can hold it (a scan of them all was quadratic:
+            # 3.5 of 4.9 s on an 800 kB file of 9,414 findings)
+            at = bisect_right(found, finding.start, key=_START) - 1
+            if at >= 0 and finding.end <= found[at].end:
+                hit = found[at]
+                if hit.score is None:
+                    return (("found_by", "lexicon"),), ""
+                return (("found_by", "detector"), ("score", hit.score)), ""
         return (), ""
     looked_for = tuple(kind.signals_of(rule))
     for signal in rule.get("closest", ()):
@@ -140,6 +148,9 @@ def _evidence(planned: PlannedRule, finding: Finding, hits, thresholds: dict[str
                     f"closest: {_quoted(hit.text)}, scored {hit.score:.2f} as {signal.replace('-', ' ')} "
                     f"({threshold:.2f} needed)")
     return (("looked_for", looked_for), ("closest", None)), ""
+
+
+_START = attrgetter("start")
 
 
 def _quoted(text: str, limit: int = 60) -> str:

@@ -52,7 +52,9 @@ def find_signals(text: str, matchers: Matchers, definitions: dict[str, dict],
             continue
         if candidates is not None and name not in candidates and not matcher.rest and not matcher.scan_all:
             continue  # no entry of this signal can start anywhere in this text
-        hits = matcher.find(text, candidates.get(name, ()) if candidates is not None else None, low)
+        # popped, not read: a signal's candidates are freed once it is matched (on a 10 MB text
+        # they are tens of MB)
+        hits = matcher.find(text, candidates.pop(name, ()) if candidates is not None else None, low)
         if hits:
             found[name] = hits
     if detector is not None and sentences and thresholds:
@@ -63,6 +65,9 @@ def find_signals(text: str, matchers: Matchers, definitions: dict[str, dict],
 
 
 DETECTED_SENTENCES = 100  # a reply has a handful; past this a text is a wall, and the lexicon alone reads it
+# The detector reads this much of a sentence: its features grow with the text, and one 9 MB
+# line made ~150 MB of them (tracemalloc); no text it was trained on is over 1,405.
+DETECTED_CHARS = 2_000
 
 
 def _detected(found: dict[str, list[Hit]], text: str, sentences, detector, thresholds: dict[str, float]) -> None:
@@ -83,7 +88,7 @@ def _detected(found: dict[str, list[Hit]], text: str, sentences, detector, thres
         if not stripped:
             continue
         left = start + len(chunk) - len(chunk.lstrip())
-        rows = detector.rows(stripped)
+        rows = detector.rows(stripped[:DETECTED_CHARS])
         for signal, threshold in list(wanted.items()):
             p = detector.probability(rows, signal)
             if p >= threshold:
