@@ -1,4 +1,4 @@
-"""The samples in docs/draft.md are real runs: each is made again here and compared with the doc.
+"""The samples in docs/draft.md and docs/canned.md are real runs: each is made again here and compared.
 
 A sample is a fenced block, found by the heading or sentence before it. What the doc shows
 as printed must be what the command prints now, byte for byte; a JSON sample may leave parts
@@ -185,3 +185,95 @@ def test_the_variants_sample_renders_to_one_of_its_phrasings():
     seen = {template.render(problem="the parcel is late", variants=Variants(seed)).strip()
             for seed in ("Maya", "Tom", "Anna", "Priya", "Kim")}
     assert seen <= phrasings
+
+
+# --- docs/canned.md ----------------------------------------------------------------------------
+
+CANNED_DOC = ROOT / "docs" / "canned.md"
+CANNED_REPO = ROOT / "examples" / "canned-repo"
+
+
+@pytest.fixture
+def canned_repo(tmp_path):
+    """A copy of the example repository as a user has it: its own git root, so paths are relative to it."""
+    import shutil
+
+    repo = tmp_path / "repo"
+    shutil.copytree(CANNED_REPO, repo)
+    (repo / ".git").mkdir()
+    return repo
+
+
+def shown_in(sample: str, real: str) -> None:
+    """Every part of a text sample between `...` lines is in the real output, in order."""
+    parts, current = [], []
+    for line in sample.splitlines():
+        if line.strip() == "...":
+            parts.append(current)
+            current = []
+        else:
+            current.append(line)
+    parts.append(current)
+    at = 0
+    for part in filter(None, parts):
+        text = "\n".join(part)
+        found = real.find(text, at)
+        assert found >= 0, f"not in the real output (from offset {at}):\n{text}\n--- real output ---\n{real}"
+        at = found + len(text)
+
+
+def _commands(sample: str) -> list[tuple[list[str], str]]:
+    """The `$ replycoach ...` commands of a console sample, each with what the doc shows it printing."""
+    out: list[tuple[list[str], str]] = []
+    for block in re.split(r"^\$ ", sample, flags=re.M)[1:]:
+        command, _, shown = block.partition("\n")
+        out.append((shlex.split(command), shown.rstrip("\n")))
+    return out
+
+
+def test_the_near_duplicate_sample_is_what_lint_prints(canned_repo):
+    result = run_cli("lint", "responses", cwd=canned_repo)
+    shown_in(block_after(CANNED_DOC, "rule's `threshold`", "text"), result.stdout)
+
+
+def test_the_pre_commit_sample_is_what_the_hook_prints(canned_repo):
+    """The hook's output below pre-commit's own header is replycoach's, and the commit fails."""
+    sample = block_after(CANNED_DOC, "A commit with a flawed", "text")
+    command, shown = _commands(sample)[0]
+    assert command[:3] == ["pre-commit", "run", "--files"]
+    result = run_cli("lint", *command[3:], cwd=canned_repo)
+    assert "exit code: 1" in shown and result.returncode == 1
+    body = shown.split("- exit code: 1\n\n", 1)[1]
+    shown_in(body, result.stdout + result.stderr)
+
+
+def test_the_diff_and_fix_samples_are_what_they_print(canned_repo):
+    sample = block_after(CANNED_DOC, "## Fixing: `--fix` and `--diff`", "text")
+    (diff_args, diff_shown), (fix_args, fix_shown) = _commands(sample)
+    assert diff_args == ["replycoach", "lint", "responses", "--diff"]
+    before = {p: p.read_bytes() for p in canned_repo.rglob("*") if p.is_file()}
+    result = run_cli(*diff_args[1:], cwd=canned_repo)
+    assert result.returncode == 1
+    shown_in(diff_shown, result.stdout + result.stderr)
+    assert {p: p.read_bytes() for p in canned_repo.rglob("*") if p.is_file()} == before  # --diff writes nothing
+    assert fix_args == ["replycoach", "lint", "responses", "--fix"]
+    result = run_cli(*fix_args[1:], cwd=canned_repo)
+    shown_in(fix_shown, result.stderr + result.stdout)
+
+
+def test_the_github_sample_is_what_the_github_format_prints(canned_repo):
+    sample = block_after(CANNED_DOC, "`--format github` prints", "text")
+    (args, shown), = _commands(sample)
+    result = run_cli(*args[1:], cwd=canned_repo)
+    assert result.stdout.rstrip("\n") == shown
+
+
+def test_the_sarif_sample_is_one_real_result(canned_repo):
+    shown = json.loads(block_after(CANNED_DOC, "One result:", "json"))
+    result = run_cli("lint", "responses", "--format", "sarif", cwd=canned_repo)
+    results = json.loads(result.stdout)["runs"][0]["results"]
+    uri = shown["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    real = [r for r in results if r["ruleId"] == shown["ruleId"]
+            and r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == uri]
+    assert len(real) == 1
+    matches(shown, real[0])
