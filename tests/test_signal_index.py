@@ -218,6 +218,20 @@ def test_fold_keeps_length_and_equates_what_ignorecase_equates():
     assert fold("We'll SEND it; thanks, Ann") == "we'll send it; thanks, ann"
 
 
+def test_a_word_character_folds_to_a_word_character():
+    """Greek capital iota folded to U+0345 (which IGNORECASE equates with it but which is no
+    word character), so a Bulgarian phrase with "\\w+" in it went unfound by the index
+    (found by hypothesis: "колЕТа ви е Ι забавен")."""
+    word = re.compile(r"\w")
+    for code in range(0x110000):
+        c = chr(code)
+        if word.match(c) and len(c.lower()) == 1:
+            assert word.match(fold(c)), hex(code)
+    matchers = BOOK.matchers("bg")
+    assert_same(matchers, "колЕТа\x85ви\x85е\x85Ι\x85забавен")
+    assert_same(matchers, "Колетът ви е Ι забавен.")
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_matching_only_the_signals_the_rules_need_keeps_their_hits_exactly(lang):
     """The engine matches only what the rules in play read (plus their suppressors); a rule

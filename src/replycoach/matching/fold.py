@@ -19,8 +19,11 @@ def _fold_table() -> dict[int, int]:
     table = {}
     for lo, others in EXTRA_CASES.items():
         group = (lo, *others)
+        # one of the group stands for all, a word character where there is one: U+0345 (not
+        # one) standing for ι made "Ι" fold to a non-word and fail `\w` on the folded text
+        words = [code for code in group if _WORD.match(chr(code))]
         for code in group:
-            table[code] = min(group)
+            table[code] = min(words or group)
     return table
 
 
