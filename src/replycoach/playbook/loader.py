@@ -24,8 +24,21 @@ def load_playbook(specs: list[str] | None = None, base_dir: Path | None = None) 
     """
     specs = specs or [DEFAULT]
     roots = [str(_locate(spec, base_dir or Path.cwd())) for spec in specs]
-    data = cached("playbook", "|".join(roots), lambda: _build(roots), split=("lexicon", "analysis", "examples"))
+    data = cached("playbook", "|".join(roots), lambda: _shipped_or_built(roots),
+                  split=("lexicon", "analysis", "examples"))
     return Playbook.from_data(data)
+
+
+def _shipped_or_built(roots: list[str]) -> tuple[dict, list[str]]:
+    """The built-in playbook as validated at build time when it still matches its files
+    (see `prebuilt`), else validated now."""
+    if roots == [str(builtin_dir("playbooks") / f"{DEFAULT}.yaml")]:
+        from replycoach.playbook import prebuilt
+
+        shipped = prebuilt.load()
+        if shipped is not None:
+            return shipped
+    return _build(roots)
 
 
 def _locate(spec: str, base_dir: Path) -> Path:
