@@ -120,7 +120,7 @@ def lint(
     if not (fix or diff) and output_format in (OutputFormat.text, OutputFormat.json):
         from replycoach.lint.runner import LintRun, stream_lint
 
-        run = LintRun(keep_sources=False)
+        run = LintRun(keep_sources=False, keep_results=False)
         _report(run, output_format, checklist=not no_checklist, stream=stream_lint(paths, options, run))
         raise typer.Exit(_exit_code(run))
     run = run_lint(paths, options)

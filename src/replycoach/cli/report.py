@@ -32,8 +32,8 @@ def _exit_code(run) -> int:
 
     if run.problems:
         return 2
-    threshold = Severity.parse(run.fail_on)
-    return int(any(d.severity >= threshold for r in run.results for d in r.diagnostics))
+    worst = run.tally.worst
+    return int(worst is not None and worst >= Severity.parse(run.fail_on))
 
 
 def _report(run, output_format: OutputFormat, checklist: bool = True, stream=None) -> None:
@@ -48,7 +48,7 @@ def _report(run, output_format: OutputFormat, checklist: bool = True, stream=Non
         from replycoach.cli.console import print_lines
         from replycoach.lint.formatters.text import iter_text
 
-        print_lines(iter_text(results, run.problems, checklist, totals=run.results))
+        print_lines(iter_text(results, run.problems, checklist, totals=run.tally))
         if run.problems and not sys.stdout.isatty():
             for problem in run.problems:
                 print(f"replycoach: {_printable(str(problem))}", file=sys.stderr)
@@ -56,7 +56,7 @@ def _report(run, output_format: OutputFormat, checklist: bool = True, stream=Non
     if output_format is OutputFormat.json:
         from replycoach.lint.formatters.json import iter_json
 
-        for chunk in iter_json(results, run.problems, totals=run.results):  # a big report stays small
+        for chunk in iter_json(results, run.problems, totals=run.tally):  # a big report stays small
             sys.stdout.write(chunk)
         text = ""
         sys.stdout.write("\n")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import NamedTuple
 
-from replycoach.core.diagnostic import Diagnostic
+from replycoach.core.diagnostic import Diagnostic, Severity
 from replycoach.reply.context import Context
 
 
@@ -55,13 +55,46 @@ class Problem(NamedTuple):
         return f"{self.where}: {self.message}"
 
 
+class Tally:
+    """What a run's summary and exit status need of its results: counts, and the worst severity."""
+
+    __slots__ = ("errors", "files", "infos", "warnings", "worst")
+
+    def __init__(self) -> None:
+        self.files = self.errors = self.warnings = self.infos = 0
+        self.worst: Severity | None = None
+
+    def add(self, result: FileResult) -> None:
+        self.files += 1
+        for d in result.diagnostics:
+            severity = d.severity
+            if severity >= Severity.ERROR:
+                self.errors += 1
+            elif severity >= Severity.WARNING:
+                self.warnings += 1
+            else:
+                self.infos += 1
+            if self.worst is None or severity > self.worst:
+                self.worst = severity
+
+    def summary(self) -> dict:
+        return {"files": self.files, "errors": self.errors, "warnings": self.warnings, "infos": self.infos}
+
+
 class LintRun:
-    """A run's results and problems, filled while it runs; the CLI decides the exit code from it."""
+    """A run's results and problems, filled while it runs; the CLI decides the exit code from it.
 
-    __slots__ = ("aborted", "fail_on", "playbook", "problems", "results", "sources")
+    A run that reports as it goes (text and JSON) keeps no results, only their `tally`: the
+    parent kept every result, ~2.3 KB a file, so 1,000,000 files grew it by over 2 GB. The
+    replies a run-level rule judges (canned responses) are kept until it has.
+    """
 
-    def __init__(self, keep_sources: bool = True) -> None:
-        self.results: list[FileResult] = []
+    __slots__ = ("aborted", "fail_on", "keep_results", "playbook", "problems", "results", "sources", "tally")
+
+    def __init__(self, keep_sources: bool = True, keep_results: bool = True) -> None:
+        self.keep_results = keep_results
+        self.results: list[FileResult] = []  # every result, when `keep_results`
+        self.tally = Tally()  # every result, counted
         self.problems: list[Problem] = []
         self.playbook = None
         self.fail_on = "error"

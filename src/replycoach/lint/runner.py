@@ -167,7 +167,8 @@ def stream_lint(paths: list[str], options: LintOptions, run: LintRun) -> Iterato
     holds. A batch of replies is reported while it is linted (the report no longer waits
     for the last file, and its formatting overlaps the workers'); a canned-response
     repository, where near-duplicates are judged, is reported at the end, as before.
-    `run.results` and `run.problems` are complete once the stream ends.
+    `run.tally`, `run.problems` and (when the run keeps them) `run.results` are complete once
+    the stream ends.
     """
     try:
         linter = Linter(options)
@@ -191,7 +192,7 @@ def stream_lint(paths: list[str], options: LintOptions, run: LintRun) -> Iterato
         return
     run.fail_on = (linter.configs.explicit or here).fail_on
     judged: list[Linted] = []  # the units run-level rules may judge
-    held = 0  # run.results[held:] wait for the run-level rules once one of them may be judged
+    waiting: list[FileResult] = []  # results that wait for the run-level rules once one of them may be judged
     for target, items in lint_all(linter, targets, options.jobs, run.sources):  # big batches on every core
         if target.problem:
             run.problems.append(Problem(target.display, target.problem))
@@ -202,11 +203,16 @@ def stream_lint(paths: list[str], options: LintOptions, run: LintRun) -> Iterato
             elif item.result.error:
                 run.problems.append(Problem(item.result.path, item.result.error))
             else:
-                run.results.append(item.result)
+                if run.keep_results:
+                    run.results.append(item.result)
                 if item.doc is not None and run_level.judged_across_files(item):  # a worker sends no doc when not
                     judged.append(item)
-                if not judged:
-                    held = len(run.results)
+                if judged:
+                    waiting.append(item.result)
+                else:
+                    run.tally.add(item.result)
                     yield item.result
-    run_level.judge(judged)
-    yield from run.results[held:]
+    run_level.judge(judged)  # adds findings to the waiting results: counted after it
+    for result in waiting:
+        run.tally.add(result)
+        yield result

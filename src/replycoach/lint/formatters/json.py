@@ -8,7 +8,7 @@ from json.encoder import encode_basestring as _encode_str
 
 from replycoach import __version__
 from replycoach.lint.formatters import summary
-from replycoach.lint.results import FileResult
+from replycoach.lint.results import FileResult, Tally
 
 
 def file_dict(result: FileResult) -> dict:
@@ -26,11 +26,11 @@ def format_json(results: list[FileResult], problems: list) -> str:
     return "".join(iter_json(results, problems))
 
 
-def iter_json(results: Iterable[FileResult], problems: list, totals: list[FileResult] | None = None) -> Iterable[str]:
+def iter_json(results: Iterable[FileResult], problems: list, totals: Tally | None = None) -> Iterable[str]:
     """The JSON report in pieces, file by file: the same text as one `json.dumps(indent=2)`
     of the whole report, without holding the whole report (a big batch stays small).
 
-    `results` may be a stream (a run in progress); then `totals` is the list the run fills,
+    `results` may be a stream (a run in progress); then `totals` is the tally the run fills,
     complete once the stream ends, and `problems` too: both are read only after it."""
     head = json.dumps({"version": __version__}, ensure_ascii=False, indent=2)
     yield head[:-2] + ',\n  "files": ['
@@ -41,7 +41,7 @@ def iter_json(results: Iterable[FileResult], problems: list, totals: list[FileRe
         yield _file_json(result)
     yield "\n  ]," if any_file else "],"
     tail = {"problems": [{"path": p.where, "message": p.message} for p in problems],
-            "summary": {**summary(results if totals is None else totals), "problems": len(problems)}}
+            "summary": {**(summary(results) if totals is None else totals.summary()), "problems": len(problems)}}
     yield json.dumps(tail, ensure_ascii=False, indent=2)[1:]
 
 

@@ -8,7 +8,7 @@ from replycoach.core.diagnostic import Severity
 from replycoach.core.memo import Memo
 from replycoach.lint.formatters import summary
 from replycoach.lint.formatters.styles import SEVERITY_STYLE, Line, checklist_row
-from replycoach.lint.results import FileResult
+from replycoach.lint.results import FileResult, Tally
 from replycoach.reply.context import Context
 
 _SEVERITY_CELLS = {severity: (severity.label.ljust(8), SEVERITY_STYLE[severity]) for severity in Severity}
@@ -48,10 +48,10 @@ _SUGGESTION_MARK = (" " * 10 + "└ ", "dim")
 
 
 def iter_text(results: Iterable[FileResult], problems: list, checklist: bool = True,
-              totals: list[FileResult] | None = None) -> Iterable[Line]:
+              totals: Tally | None = None) -> Iterable[Line]:
     """The text report line by line, so a big batch is printed as it is rendered.
 
-    `results` may be a stream, as for `iter_json`; the summary then counts `totals`."""
+    `results` may be a stream, as for `iter_json`; the summary then reads `totals`."""
     # a batch repeats these cells and rows: each is made once per key (what the cell shows)
     finding_cells = Memo(lambda key: (_SEVERITY_CELLS[key[0]], (key[1].ljust(27), "bold"), (key[2], ""),
                                       (f"  [{key[3]}]", "dim")), 10_000)  # (severity, rule, message, code)
@@ -74,7 +74,7 @@ def iter_text(results: Iterable[FileResult], problems: list, checklist: bool = T
         yield from lines
     for problem in problems:
         yield [("error: ", "bold red"), (str(problem), "")]
-    counts = summary(results if totals is None else totals)
+    counts = summary(results) if totals is None else totals.summary()
     errors, warnings = counts["errors"], counts["warnings"]
     yield [
         (f"{counts['files']} file{'s' if counts['files'] != 1 else ''} checked: ", "bold"),
