@@ -262,7 +262,7 @@ def test_the_diff_and_fix_samples_are_what_they_print(canned_repo):
 
 
 def test_the_github_sample_is_what_the_github_format_prints(canned_repo):
-    sample = block_after(CANNED_DOC, "`--format github` prints", "text")
+    sample = block_after(CANNED_DOC, "## CI: annotations and code scanning", "text")
     (args, shown), = _commands(sample)
     result = run_cli(*args[1:], cwd=canned_repo)
     assert result.stdout.rstrip("\n") == shown

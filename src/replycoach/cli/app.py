@@ -8,26 +8,38 @@ strings it has to `eval` every one of them on each run (~4 ms of a lint).
 
 import os
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from replycoach import __version__
-from replycoach.cli.formats import OutputFormat, _printable
+from replycoach.cli.formats import _printable
 from replycoach.core.errors import UserError
 
 app = typer.Typer(
     name="replycoach",
     help="Coach for replies to customer complaints: lint a reply, draft one from a case, audit a history.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
 rules_app = typer.Typer(help="List the playbook's rules, or explain one.", invoke_without_command=True,
                         no_args_is_help=False)
 app.add_typer(rules_app, name="rules")
+
+
+def _config_app() -> typer.Typer:
+    from replycoach.cli.config import config_app
+
+    return config_app
+
+
+class RulesFormat(str, Enum):
+    text = "text"
+    json = "json"
 
 
 def _version(value: bool) -> None:
@@ -53,106 +65,10 @@ def fail(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
-ContextOption = Annotated[str | None, typer.Option(show_default=False)]
-
-
-@app.command()
-def lint(
-    paths: Annotated[list[str], typer.Argument(help="Reply files, directories to walk, or - for stdin.",
-                                               show_default=False)],
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
-    lang: Annotated[str | None, typer.Option("--lang", help="Language of the replies (en, pl, bg); "
-                                             "detected when not given.", show_default=False)] = None,
-    channel: Annotated[str | None, typer.Option(help="Channel: twitter, x, facebook, instagram, tiktok, review, "
-                                                "email, chat, sms, phone ...", show_default=False)] = None,
-    visibility: Annotated[str | None, typer.Option(help="public or private (derived from the channel).",
-                                                   show_default=False)] = None,
-    kind: Annotated[str | None, typer.Option(help="complaint, question, outage, off-topic or praise.",
-                                             show_default=False)] = None,
-    fault: Annotated[str | None, typer.Option(help="company, customer, third_party or unknown.",
-                                              show_default=False)] = None,
-    tone: Annotated[str | None, typer.Option(help="The customer's tone: calm, angry, abusive, ultimatum.",
-                                             show_default=False)] = None,
-    stage: Annotated[str | None, typer.Option(help="first, follow-up or resolution.", show_default=False)] = None,
-    in_reply_to: Annotated[str | None, typer.Option(
-        "--in-reply-to", metavar="FILE",
-        help="The customer's message this replies to (a text file, or - for stdin). Its kind, tone and whether "
-             "it gives details to act on are read from it, unless given as flags or front matter.",
-        show_default=False)] = None,
-    select: Annotated[list[str] | None, typer.Option(help="Only these rules (names, codes or families; "
-                                                     "repeat or comma-separate).", show_default=False)] = None,
-    ignore: Annotated[list[str] | None, typer.Option(help="Skip these rules (names, codes or families).",
-                                                     show_default=False)] = None,
-    config: Annotated[Path | None, typer.Option(help="Config file (default: the nearest .replycoach.yaml or "
-                                                "pyproject.toml [tool.replycoach] above each file).",
-                                                show_default=False)] = None,
-    playbook: Annotated[list[str] | None, typer.Option(help="Playbook name or YAML file, instead of the "
-                                                       "config's (repeatable).", show_default=False)] = None,
-    no_checklist: Annotated[bool, typer.Option("--no-checklist", help="Don't print the 5P checklist.")] = False,
-    fix: Annotated[bool, typer.Option("--fix", help="Apply the playbook's plain-words replacements in "
-                                      "place, then report what remains.")] = False,
-    diff: Annotated[bool, typer.Option("--diff", help="Print what --fix would change as a unified diff; "
-                                       "write nothing.")] = False,
-) -> None:
-    """Lint replies against the playbook: what will make the complaint worse, and what is missing.
-
-    Exit status: 0 when no finding reaches the failing severity (errors by default),
-    1 when one does, 2 when an input, flag or config is wrong.
-    """
-    from replycoach.cli.report import _exit_code, _report
-    from replycoach.lint.runner import LintOptions, run_lint
-    from replycoach.reply.context import normalise
-
-    flags = {"language": lang, "channel": channel, "visibility": visibility, "kind": kind, "fault": fault,
-             "tone": tone, "stage": stage}
-    if in_reply_to is not None:
-        if in_reply_to == "-" and "-" in paths:
-            raise fail("--in-reply-to - and a reply on stdin (-) can't both read stdin")
-        flags["in_reply_to"] = _read_message(in_reply_to)
-    try:
-        context = normalise({k: v for k, v in flags.items() if v is not None}, "command line")
-    except UserError as exc:
-        raise fail(str(exc)) from None
-    options = LintOptions(context=context, select=_split(select), ignore=_split(ignore), config=config,
-                          playbooks=tuple(playbook or ()))
-    if fix and diff:
-        raise fail("--fix and --diff don't go together (--diff shows what --fix would write)")
-    if not (fix or diff) and output_format in (OutputFormat.text, OutputFormat.json):
-        from replycoach.lint.runner import LintRun, stream_lint
-
-        run = LintRun(keep_sources=False, keep_results=False)
-        _report(run, output_format, checklist=not no_checklist, stream=stream_lint(paths, options, run))
-        raise typer.Exit(_exit_code(run))
-    run = run_lint(paths, options)
-    if fix or diff:
-        from replycoach.lint.fixer import fix_run
-
-        run, outcome = fix_run(run, lambda: run_lint(paths, options), write=fix)
-        for message in outcome.messages:
-            print(f"replycoach: {message}", file=sys.stderr)
-        if diff:
-            sys.stdout.write(outcome.diff)
-            for problem in run.problems:
-                print(f"replycoach: {_printable(str(problem))}", file=sys.stderr)
-            raise typer.Exit(2 if run.problems else int(bool(outcome.diff)))
-    _report(run, output_format, checklist=not no_checklist)
-    raise typer.Exit(_exit_code(run))
-
-
-def _read_message(source: str) -> str:
-    """The customer's message for --in-reply-to: a file's text with its front matter dropped."""
-    from replycoach.lint.sources import read_message
-
-    try:
-        return read_message(source)
-    except UserError as exc:
-        raise fail(str(exc)) from None
-
-
 @rules_app.callback()
 def rules_list(
     ctx: typer.Context,
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = OutputFormat.text,
+    output_format: Annotated[RulesFormat, typer.Option("--format", "-f", help="text or json.")] = RulesFormat.text,
     playbook: Annotated[list[str] | None, typer.Option(help="Playbook name or file.", show_default=False)] = None,
 ) -> None:
     """List every rule: name, code, severity, family and languages."""
@@ -166,7 +82,7 @@ def rules_list(
         book = load_playbook(list(playbook or ()) or None)
     except UserError as exc:
         raise fail(str(exc)) from None
-    if output_format is OutputFormat.json:
+    if output_format is RulesFormat.json:
         import json
 
         rows = [{"name": r["name"], "code": r["code"], "severity": r["severity"], "family": r["family"],
@@ -224,7 +140,8 @@ def rules_docs(
 
 # Commands defined in their own modules, in the order `--help` lists them after `lint`;
 # each module is imported only when its command runs or the whole app is listed.
-COMMAND_MODULES = {"audit": "replycoach.cli.audit", "init": "replycoach.cli.init", "draft": "replycoach.cli.draft",
+COMMAND_MODULES = {"lint": "replycoach.cli.lint", "audit": "replycoach.cli.audit", "init": "replycoach.cli.init",
+                   "draft": "replycoach.cli.draft",
                    "triage": "replycoach.cli.triage"}
 
 
@@ -244,6 +161,8 @@ def whole_app() -> typer.Typer:
     for name in COMMAND_MODULES:
         if name not in registered:
             app.command(name)(_own_module_command(name))
+    if not any(group.name == "config" for group in app.registered_groups):
+        app.add_typer(_config_app(), name="config")
     return app
 
 
@@ -261,12 +180,15 @@ def _app_for(argv: list[str]) -> typer.Typer:
     groups = [g for g in app.registered_groups if g.name == wanted]
     slim = typer.Typer()
     slim.__dict__.update(vars(app))
+    # completion is the whole app's (a shell asks with no arguments, the words in the
+    # environment); a command's run doesn't import it (~3.5 ms of a lint's start-up)
+    slim._add_completion = False
     if wanted in COMMAND_MODULES:
         slim.registered_commands = []
         slim.command(wanted)(_own_module_command(wanted))
         slim.registered_groups = []
         return slim
-    if not commands and not groups:
+    if (not commands and not groups) or wanted == "config":
         return whole_app()
     slim.registered_commands, slim.registered_groups = commands, groups
     return slim

@@ -8,6 +8,7 @@ class OutputFormat(str, Enum):
     json = "json"
     sarif = "sarif"
     github = "github"
+    concise = "concise"
 
 
 def _printable(text: str) -> str:

@@ -58,15 +58,19 @@ class Problem(NamedTuple):
 class Tally:
     """What a run's summary and exit status need of its results: counts, and the worst severity."""
 
-    __slots__ = ("errors", "files", "infos", "warnings", "worst")
+    __slots__ = ("by_rule", "errors", "files", "infos", "warnings", "worst")
 
     def __init__(self) -> None:
         self.files = self.errors = self.warnings = self.infos = 0
         self.worst: Severity | None = None
+        self.by_rule: dict[tuple[str, str], int] = {}  # (code, rule) -> findings, for --statistics
 
     def add(self, result: FileResult) -> None:
         self.files += 1
+        by_rule = self.by_rule
         for d in result.diagnostics:
+            key = (d.code, d.rule)
+            by_rule[key] = by_rule.get(key, 0) + 1
             severity = d.severity
             if severity >= Severity.ERROR:
                 self.errors += 1

@@ -34,17 +34,18 @@ NOT_RESPONSES = frozenset({
 
 
 class LintOptions:
-    __slots__ = ("context", "select", "ignore", "config", "playbooks", "jobs")
+    __slots__ = ("context", "select", "ignore", "config", "playbooks", "jobs", "stdin_name")
 
     def __init__(self, context: dict | None = None, select: frozenset[str] = frozenset(),
                  ignore: frozenset[str] = frozenset(), config: Path | None = None, playbooks: tuple[str, ...] = (),
-                 jobs: int = 0) -> None:
+                 jobs: int = 0, stdin_name: str | None = None) -> None:
         self.context = context or {}  # from flags, already normalised
         self.select = select
         self.ignore = ignore
         self.config = config
         self.playbooks = playbooks
         self.jobs = jobs  # 0: decide from the batch size
+        self.stdin_name = stdin_name  # what "-" is called, and where its config is looked for
 
 
 class Linter:
@@ -104,7 +105,7 @@ class Linter:
         """Lint what a target names: a file's replies (a collection has many), or its problem."""
         display, path, _, explicit = target
         try:
-            config = self.configs.for_path(path)
+            config = self.configs.for_path(path if path is not None else self.options.stdin_name)
             if config.error is None:
                 playbook = self.playbook_for(config)
                 if config.path not in self._checked:
@@ -172,7 +173,7 @@ def stream_lint(paths: list[str], options: LintOptions, run: LintRun) -> Iterato
     """
     try:
         linter = Linter(options)
-        targets = list(expand(paths, linter.configs.for_path))
+        targets = list(expand(paths, linter.configs.for_path, options.stdin_name))
         here = linter.configs.for_path(None)
         if here.error is not None:
             here = Config()  # the run's defaults; the files under the broken config report it

@@ -48,10 +48,11 @@ _SUGGESTION_MARK = (" " * 10 + "└ ", "dim")
 
 
 def iter_text(results: Iterable[FileResult], problems: list, checklist: bool = True,
-              totals: Tally | None = None) -> Iterable[Line]:
+              totals: Tally | None = None, quiet: bool = False) -> Iterable[Line]:
     """The text report line by line, so a big batch is printed as it is rendered.
 
-    `results` may be a stream, as for `iter_json`; the summary then reads `totals`."""
+    `results` may be a stream, as for `iter_json`; the summary then reads `totals`. `quiet`
+    leaves out the files without findings and the summary line."""
     # a batch repeats these cells and rows: each is made once per key (what the cell shows)
     finding_cells = Memo(lambda key: (_SEVERITY_CELLS[key[0]], (key[1].ljust(27), "bold"), (key[2], ""),
                                       (f"  [{key[3]}]", "dim")), 10_000)  # (severity, rule, message, code)
@@ -59,6 +60,8 @@ def iter_text(results: Iterable[FileResult], problems: list, checklist: bool = T
     context_cells = Memo(lambda key: ("  " + _context_line(key[0], key[1]), "dim"), 10_000)  # (context, language)
     checklist_rows = Memo(_checklist_row, 10_000)  # the checklist's (item, value) pairs
     for result in results:
+        if quiet and not result.diagnostics:
+            continue
         lines: list[Line] = [[(result.path, "bold underline"), context_cells[result.context, result.language]]]
         for d in result.diagnostics:
             lines.append([position_cells[d.line, d.column], *finding_cells[d.severity, d.rule, d.message, d.code]])
@@ -74,6 +77,8 @@ def iter_text(results: Iterable[FileResult], problems: list, checklist: bool = T
         yield from lines
     for problem in problems:
         yield [("error: ", "bold red"), (str(problem), "")]
+    if quiet:
+        return
     counts = summary(results) if totals is None else totals.summary()
     errors, warnings = counts["errors"], counts["warnings"]
     yield [
