@@ -86,3 +86,29 @@ def test_hook_fails_on_a_flawed_response_and_passes_once_it_is_fixed(tmp_path):
     passed = _hook(project, repo, home, *files)
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "Passed" in passed.stdout
+
+
+def test_hook_in_a_repository_that_never_ran_init(tmp_path):
+    """No `.replycoach.yaml`: the responses' {{ slots }} are template slots, not leftovers; a
+    plain YAML config is skipped with a notice and notes in docs/ are not judged as replies."""
+    repo = tmp_path / "macros"
+    (repo / "responses").mkdir(parents=True)
+    (repo / "docs").mkdir()
+    (repo / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {PROJECT.as_uri()}\n    rev: v0.1.0\n    hooks:\n      - id: replycoach\n",
+        encoding="utf-8")
+    (repo / "responses" / "late.txt").write_text(FIXED, encoding="utf-8")
+    (repo / "docs" / "notes.txt").write_text("We apologize for any inconvenience. Kindly see the wiki.\n",
+                                             encoding="utf-8")
+    (repo / "settings.yml").write_text("language: en\nsignature: Ann\n", encoding="utf-8")
+    _git("init", "-q", cwd=repo)
+    _git("add", ".", cwd=repo)
+    home = tmp_path / "pre-commit-home"
+    project = tmp_path / "replycoach"
+    _git("clone", "-q", str(PROJECT), str(project), cwd=tmp_path)
+    result = _hook(project, repo, home, "responses/late.txt", "docs/notes.txt", "settings.yml")
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "Passed" in output and "leftover-placeholder" not in output
+    assert "settings.yml: skipped: not a canned-response collection" in output
+    assert "docs/notes.txt" not in output

@@ -41,6 +41,9 @@ def lint(
     tone: Annotated[str | None, typer.Option(help="The customer's tone: calm, angry, abusive, ultimatum.",
                                              show_default=False)] = None,
     stage: Annotated[str | None, typer.Option(help="first, follow-up or resolution.", show_default=False)] = None,
+    template: Annotated[bool, typer.Option("--template", help="The files are canned-response templates: their "
+                                           "{{ slots }} are filled in when sent (what the pre-commit hook "
+                                           "passes).")] = False,
     in_reply_to: Annotated[str | None, typer.Option(
         "--in-reply-to", metavar="FILE",
         help="The customer's message this replies to (a text file, or - for stdin). Its kind, tone and whether "
@@ -93,7 +96,7 @@ def lint(
     report = ReportOptions(output_format, checklist=not (no_checklist or quiet), quiet=quiet, statistics=statistics)
 
     flags = {"language": lang, "channel": channel, "visibility": visibility, "kind": kind, "fault": fault,
-             "tone": tone, "stage": stage}
+             "tone": tone, "stage": stage, "template": True if template else None}
     if in_reply_to is not None:
         if in_reply_to == "-" and "-" in paths:
             raise fail("--in-reply-to - and a reply on stdin (-) can't both read stdin")

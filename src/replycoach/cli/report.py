@@ -92,8 +92,7 @@ def _report(run, options: ReportOptions, stream=None) -> None:
         from replycoach.lint.formatters.text import iter_text
 
         print_lines(iter_text(results, run.problems, options.checklist, totals=run.tally, quiet=options.quiet))
-        if run.problems and not sys.stdout.isatty():
-            _say_problems(run)
+        _say_problems(run, problems=not sys.stdout.isatty())  # on a terminal the report shows the problems
         return
     elif output_format is OutputFormat.concise:
         from replycoach.lint.formatters.concise import iter_concise
@@ -147,6 +146,8 @@ def _statistics(run, results, output_format: OutputFormat) -> None:
         print_lines(iter_statistics(run.tally, run.problems))
 
 
-def _say_problems(run) -> None:
-    for problem in run.problems:
+def _say_problems(run, problems: bool = True) -> None:
+    for skipped in run.skipped:
+        print(f"replycoach: {_printable(str(skipped))}", file=sys.stderr)
+    for problem in run.problems if problems else ():
         print(f"replycoach: {_printable(str(problem))}", file=sys.stderr)

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from replycoach.core import cache
 from replycoach.core.memo import Memo
 from replycoach.lint.inputs import Target
-from replycoach.lint.results import FileResult, Problem
+from replycoach.lint.results import FileResult, Problem, Skipped
 from replycoach.lint.run_level import Linted, judged_across_files
 
 MIN_BATCH = 256  # files; below this one process is faster (measured on the corpus, 2 cores)
@@ -261,13 +261,13 @@ def _work(chunk: list[tuple[int, Target]]) -> list:
     return out
 
 
-def _pack(item: Linted | Problem) -> Linted | FileResult | Problem:
+def _pack(item: Linted | Problem | Skipped) -> Linted | FileResult | Problem | Skipped:
     """What crosses the pipe for one item: its result alone, unless a run-level rule judges it.
 
     A FileResult pickles as plain tuples (`FileResult.__reduce__`); a unit that a run-level
     rule (near-duplicate) may judge goes back whole, with its word pairs worked out here.
     """
-    if isinstance(item, Problem):
+    if isinstance(item, (Problem, Skipped)):
         return item
     if judged_across_files(item):
         from replycoach.kinds.duplicates import shingles
@@ -284,7 +284,7 @@ def _unpack(linter, target: Target, packed, sources) -> list[Linted | Problem]:
         sources[target.display] = source
     out: list[Linted | Problem] = []
     for item in items:
-        if isinstance(item, Problem):
+        if isinstance(item, (Problem, Skipped)):
             out.append(item)
             continue
         playbook, selection = _settings_for(linter, target.path)

@@ -85,6 +85,16 @@ class Tally:
         return {"files": self.files, "errors": self.errors, "warnings": self.warnings, "infos": self.infos}
 
 
+class Skipped(NamedTuple):
+    """An input that is not for linting (a YAML file that is no collection): said, not an error."""
+
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: skipped: {self.message}"
+
+
 class LintRun:
     """A run's results and problems, filled while it runs; the CLI decides the exit code from it.
 
@@ -93,13 +103,15 @@ class LintRun:
     replies a run-level rule judges (canned responses) are kept until it has.
     """
 
-    __slots__ = ("aborted", "fail_on", "keep_results", "playbook", "problems", "results", "sources", "tally")
+    __slots__ = ("aborted", "fail_on", "keep_results", "playbook", "problems", "results", "skipped", "sources",
+                 "tally")
 
     def __init__(self, keep_sources: bool = True, keep_results: bool = True) -> None:
         self.keep_results = keep_results
         self.results: list[FileResult] = []  # every result, when `keep_results`
         self.tally = Tally()  # every result, counted
         self.problems: list[Problem] = []
+        self.skipped: list[Skipped] = []  # inputs that are not replies, said on stderr
         self.playbook = None
         self.fail_on = "error"
         self.aborted = False  # stopped before any file: a usage or config error, nothing to report

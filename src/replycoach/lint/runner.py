@@ -18,7 +18,7 @@ from replycoach.lint.engine import lint_document
 from replycoach.lint.inputs import Target, expand, units_of
 from replycoach.lint.parallel import lint_all
 from replycoach.lint.plan import Selection
-from replycoach.lint.results import FileResult, LintRun, Problem
+from replycoach.lint.results import FileResult, LintRun, Problem, Skipped
 from replycoach.lint.run_level import LineIndex, Linted
 from replycoach.lint.sources import SourceText, Unit, read_source
 from replycoach.playbook.loader import load_playbook
@@ -101,7 +101,8 @@ class Linter:
             result.path = f"{unit.path}#{unit.label}"
         return Linted(result, playbook, selection, unit, doc)
 
-    def lint_target(self, target: Target, sources: dict[str, SourceText] | None = None) -> Iterator[Linted | Problem]:
+    def lint_target(self, target: Target,
+                    sources: dict[str, SourceText] | None = None) -> Iterator[Linted | Problem | Skipped]:
         """Lint what a target names: a file's replies (a collection has many), or its problem."""
         display, path, _, explicit = target
         try:
@@ -120,9 +121,9 @@ class Linter:
             source = read_source(path, display, config.max_file_bytes)
             unreadable: list[str] = []
             units = units_of(source, path, problems=unreadable)
-        except NotACollection as exc:
+        except NotACollection as exc:  # a CI workflow, a plain config: named by pre-commit or by hand
             if explicit and (path is None or os.path.basename(path) not in NOT_RESPONSES):
-                yield Problem(exc.where or display, exc.message)
+                yield Skipped(exc.where or display, exc.message)
             return
         except UserError as exc:
             yield Problem(exc.where or display, exc.message)
@@ -201,6 +202,8 @@ def stream_lint(paths: list[str], options: LintOptions, run: LintRun) -> Iterato
         for item in items:
             if isinstance(item, Problem):
                 run.problems.append(item)
+            elif isinstance(item, Skipped):
+                run.skipped.append(item)
             elif item.result.error:
                 run.problems.append(Problem(item.result.path, item.result.error))
             else:
