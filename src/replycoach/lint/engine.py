@@ -37,8 +37,13 @@ def lint_document(
     language = ctx.language or playbook.detect(doc.body)
     ctx = planner.shared(ctx.with_language(language, detected))
     if language not in playbook.languages:
+        available = ", ".join(playbook.languages)
+        if detected:  # recognised, with no rules: judged by another language's rules it would be nonsense
+            return FileResult(doc.path, language, ctx, error=(
+                f"written in {playbook.language_name(language)}, which the playbook has no rules for (it has "
+                f"{available}): not linted; --lang or `language:` in front matter lints it as one of those"))
         return FileResult(doc.path, language, ctx, error=f"language {language!r} has no playbook lexicon "
-                          f"(available: {', '.join(playbook.languages)})")
+                          f"(available: {available})")
     plan = planner.plan(language, ctx, selection)
     thresholds = playbook.detector_thresholds
     hits = find_signals(doc.analysed, playbook.matchers(language), playbook.signals, doc.marker_spans, plan.signals,

@@ -19,7 +19,9 @@ abbreviations keep sentences whole.
 Detection is cheap and model-free, because replies are short and the cues are strong:
 a reply mostly in a non-Latin script is in a language of that script; otherwise each Latin
 language scores its distinctive letters (x2) and its function words (x3), and the default
-language keeps the reply unless another one scores higher. Set lookups over the words are
+language keeps the reply unless another one scores higher. A pack with no lexicon (Russian,
+Spanish ...) is a language recognised but not linted: it is named when it clearly outscores
+the language the reply would be linted as. Set lookups over the words are
 counted in C (`map`): word-list regexes with IGNORECASE cost ~90 us a reply, more than
 matching the reply's whole lexicon.
 """
@@ -35,6 +37,10 @@ from replycoach.core import regexcache
 SCRIPTS = {"latin": "A-Za-z", "cyrillic": "\u0400-\u04FF", "greek": "\u0370-\u03FF"}
 LATIN_CAPITALS = "A-ZÀ-ÖØ-Þ"  # capitals every Latin-script language shares
 SAMPLE = 4000  # characters of a reply that detection reads
+# A language with no rules is named only this far ahead of the one the reply would be linted
+# as (two more of its words, or three more of its letters): a Spanish street name in an
+# English reply must not stop the reply being linted
+OTHER_MARGIN = 6
 WORD = regexcache.compile(r"\w+")
 # on ASCII text \w is [A-Za-z0-9_] either way; re's ASCII tables are ~25% faster than Unicode's
 WORD_ASCII = regexcache.compile(r"\w+", re.ASCII)
@@ -72,8 +78,22 @@ class Detector:
         self._letters = {code: regexcache.compile(f"[{_letter_class(p.letters)}]")
                          for code, p in packs.items() if p.letters}
 
-    def detect(self, text: str, available: list[str] | tuple[str, ...]) -> str:
-        """The language of `text`, among `available` (a playbook's lexicon languages)."""
+    def detect(self, text: str, available: list[str] | tuple[str, ...], others: tuple[str, ...] = ()) -> str:
+        """The language of `text`, among `available` (a playbook's lexicon languages), or one
+        of `others` (recognised, not lintable) that clearly outscores the one it would be."""
+        chosen = self._detect(text, available)
+        if not others or chosen not in self.packs:
+            return chosen
+        script = self.packs[chosen].script
+        rivals = [code for code in others if code in self.packs and self.packs[code].script == script]
+        if not rivals:
+            return chosen
+        sample = text[:SAMPLE]
+        scores = self._scores(sample, [chosen, *rivals], sample.isascii())
+        best = max(rivals, key=scores.__getitem__)
+        return best if scores[best] >= scores[chosen] + OTHER_MARGIN else chosen
+
+    def _detect(self, text: str, available: list[str] | tuple[str, ...]) -> str:
         sample = text[:SAMPLE]
         ascii_only = sample.isascii()  # most replies: no other script and no accented letters to count
         packs = self.packs
@@ -95,13 +115,8 @@ class Detector:
 
     def _best(self, sample: str, candidates: list[str], ascii_only: bool, default: str | None = None) -> str:
         """The candidate whose letters (x2) and words (x3) score highest; the default keeps a tie."""
-        words = (WORD_ASCII if ascii_only else WORD).findall(sample.lower())
+        scores = self._scores(sample, candidates, ascii_only)
         best, best_score = default, -1
-        scores = {}
-        for code in candidates:
-            pack = self.packs[code]
-            letters = 0 if ascii_only or code not in self._letters else len(self._letters[code].findall(sample))
-            scores[code] = letters * 2 + sum(map(pack.words.__contains__, words)) * 3
         if default is not None and default in scores:
             best_score = scores[default]
         for code in candidates:
@@ -110,9 +125,19 @@ class Detector:
         return best if best is not None else candidates[0]
 
 
+    def _scores(self, sample: str, candidates: list[str], ascii_only: bool) -> dict[str, int]:
+        words = (WORD_ASCII if ascii_only else WORD).findall(sample.lower())
+        scores = {}
+        for code in candidates:
+            pack = self.packs[code]
+            letters = 0 if ascii_only or code not in self._letters else len(self._letters[code].findall(sample))
+            scores[code] = letters * 2 + sum(map(pack.words.__contains__, words)) * 3
+        return scores
+
+
 def _letter_class(letters: str) -> str:
     """A pack's letters in both cases, for a character class."""
-    both = letters + letters.upper()
+    both = letters + "".join(c.upper() for c in letters if len(c.upper()) == 1)  # not ß -> "SS"
     return "".join(dict.fromkeys(both)).replace("\\", "\\\\").replace("]", "\\]").replace("^", "\\^")
 
 

@@ -57,9 +57,13 @@ class Playbook:
         return self.derived("conventions", lambda: conventions_of(packs_from(self.language_packs)))
 
     def detect(self, text: str, available: list[str] | tuple[str, ...] | None = None) -> str:
-        """The language of `text` among `available` (default: every language with a lexicon)."""
+        """The language of `text` among `available`; by default among the languages with a
+        lexicon, or one the playbook recognises without rules (the caller says it is not linted)."""
         detector = self.derived("detector", self._detector)
-        return detector.detect(text, available if available is not None else self.languages)
+        if available is not None:
+            return detector.detect(text, available)
+        lintable = self.languages
+        return detector.detect(text, lintable, tuple(c for c in self.language_packs if c not in lintable))
 
     def _detector(self):
         from replycoach.playbook.languages import Detector, packs_from
