@@ -77,6 +77,10 @@ def lint(
                                         "checklist or the summary line.")] = False,
     statistics: Annotated[bool, typer.Option("--statistics", help="Print how often each rule fired, "
                                              "most frequent first, instead of the findings.")] = False,
+    diff_base: Annotated[str | None, typer.Option(
+        "--diff-base", metavar="REF", help="Only findings on lines changed since this git ref (a branch, tag or "
+        "commit), as a pull request's review wants; a finding about the whole reply counts when its file "
+        "changed.", show_default=False)] = None,
 ) -> None:
     """Lint replies against the playbook: what will make the complaint worse, and what is missing.
 
@@ -106,7 +110,7 @@ def lint(
     except UserError as exc:
         raise fail(str(exc)) from None
     options = LintOptions(context=context, select=_split(select), ignore=_split(ignore), config=config,
-                          playbooks=tuple(playbook or ()), stdin_name=stdin_filename)
+                          playbooks=tuple(playbook or ()), stdin_name=stdin_filename, diff_base=diff_base)
     if fix and diff:
         raise fail("--fix and --diff don't go together (--diff shows what --fix would write)")
     if not (fix or diff) and output_format in (OutputFormat.text, OutputFormat.json, OutputFormat.concise):

@@ -34,11 +34,11 @@ NOT_RESPONSES = frozenset({
 
 
 class LintOptions:
-    __slots__ = ("context", "select", "ignore", "config", "playbooks", "jobs", "stdin_name")
+    __slots__ = ("context", "select", "ignore", "config", "playbooks", "jobs", "stdin_name", "diff_base")
 
     def __init__(self, context: dict | None = None, select: frozenset[str] = frozenset(),
                  ignore: frozenset[str] = frozenset(), config: Path | None = None, playbooks: tuple[str, ...] = (),
-                 jobs: int = 0, stdin_name: str | None = None) -> None:
+                 jobs: int = 0, stdin_name: str | None = None, diff_base: str | None = None) -> None:
         self.context = context or {}  # from flags, already normalised
         self.select = select
         self.ignore = ignore
@@ -46,6 +46,7 @@ class LintOptions:
         self.playbooks = playbooks
         self.jobs = jobs  # 0: decide from the batch size
         self.stdin_name = stdin_name  # what "-" is called, and where its config is looked for
+        self.diff_base = diff_base  # a git ref: only findings on lines changed since it
 
 
 class Linter:
@@ -184,6 +185,11 @@ def stream_lint(paths: list[str], options: LintOptions, run: LintRun) -> Iterato
         if unknown:
             raise UserError(f"no rule, code or family named {', '.join(unknown)} (see `replycoach rules`)",
                             "--select/--ignore")
+        changed = None
+        if options.diff_base:
+            from replycoach.lint.changed import ChangedLines
+
+            changed = ChangedLines(options.diff_base)
         language = options.context.get("language")
         if language and language not in run.playbook.languages:
             raise UserError(f"the playbook has no {language!r} language pack (it has "
@@ -214,9 +220,16 @@ def stream_lint(paths: list[str], options: LintOptions, run: LintRun) -> Iterato
                 if judged:
                     waiting.append(item.result)
                 else:
-                    run.tally.add(item.result)
+                    run.tally.add(_on_changed_lines(item.result, changed))
                     yield item.result
     run_level.judge(judged)  # adds findings to the waiting results: counted after it
     for result in waiting:
-        run.tally.add(result)
+        run.tally.add(_on_changed_lines(result, changed))
         yield result
+
+
+def _on_changed_lines(result: FileResult, changed) -> FileResult:
+    """The result with only the findings on changed lines (with --diff-base), once it is final."""
+    if changed is not None and result.diagnostics:
+        result.diagnostics = [d for d in result.diagnostics if changed.keeps(result.path, d)]
+    return result
