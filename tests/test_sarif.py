@@ -110,3 +110,53 @@ def test_github_annotations_escape_what_workflow_commands_reserve(tmp_path):
     run = run_lint([str(reply)], LintOptions(select=frozenset({"corporate-speak"})))
     (line,) = format_github(run.results, run.problems, root=tmp_path).splitlines()
     assert line.startswith("::warning file=a%2Cb%3Ac.txt,line=1,col=10,endLine=1,endColumn=16,")
+
+
+def _by_fingerprint(log):
+    return {r["partialFingerprints"]["replycoachFinding/v1"]: r for r in log["runs"][0]["results"]}
+
+
+def test_fingerprints_survive_lines_moving_and_tell_repeats_apart(repo):
+    """Code scanning matches alerts across commits by fingerprint: adding lines above a
+    finding must not close it and open a new one; the same phrase twice is two alerts."""
+    reply = repo / "responses" / "en" / "damaged-item.txt"
+    _, before = sarif(str(reply), cwd=repo)
+    reply.write_text("\n\n\n" + reply.read_text(encoding="utf-8").replace("Kindly", "Kindly, kindly"),
+                     encoding="utf-8")
+    _, after = sarif(str(reply), cwd=repo)
+    old, new = _by_fingerprint(before), _by_fingerprint(after)
+    assert len(old) == len(before["runs"][0]["results"])  # no two findings share one
+    assert set(old) <= set(new)
+    for key, result in old.items():
+        line = result["locations"][0]["physicalLocation"]["region"]["startLine"]
+        assert new[key]["locations"][0]["physicalLocation"]["region"]["startLine"] in (line, line + 3)
+    assert len(new) == len(old) + 1  # the second "kindly"
+
+
+def test_replacements_are_sarif_fixes_and_the_log_has_a_category(repo):
+    _, log = sarif("responses/en/damaged-item.txt", cwd=repo)
+    jsonschema.validate(log, SCHEMA)
+    assert log["runs"][0]["automationDetails"] == {"id": "replycoach/"}
+    fixed = [r for r in log["runs"][0]["results"] if "fixes" in r]
+    assert fixed and all(r["properties"]["replacement"] == r["fixes"][0]["artifactChanges"][0]["replacements"][0]
+                         ["insertedContent"]["text"] for r in fixed)
+    for r in fixed:
+        change = r["fixes"][0]["artifactChanges"][0]
+        region = dict(r["locations"][0]["physicalLocation"]["region"])
+        region.pop("snippet", None)
+        assert change["replacements"][0]["deletedRegion"] == region
+        assert change["artifactLocation"] == r["locations"][0]["physicalLocation"]["artifactLocation"]
+
+
+def test_standard_input_has_an_absolute_uri_unless_named(repo):
+    text = "Kindly note we apologize for any inconvenience.\n"
+    result = run_cli("lint", "--format", "sarif", "-", cwd=repo, input=text)
+    log = json.loads(result.stdout)
+    jsonschema.validate(log, SCHEMA)
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]}
+    assert uris == {"urn:replycoach:stdin"}
+    result = run_cli("lint", "--format", "sarif", "--stdin-filename", "responses/draft.txt", "-", cwd=repo,
+                     input=text)
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in json.loads(result.stdout)["runs"][0]["results"]}
+    assert uris == {"responses/draft.txt"}

@@ -40,6 +40,16 @@ class Playbook:
     def from_data(cls, data: dict) -> Playbook:
         return cls(**data)
 
+    def __reduce__(self):
+        """Pickled as its plain data (what Dask, Spark or a process pool send to workers): the
+        lazily read parts of the cache become dicts, and what is worked out from the data
+        (compiled matchers, the detector) is worked out again where it is used."""
+        data = {"name": self.name, "rules": self.rules, "signals": self.signals, "lexicon": dict(self.lexicon),
+                "examples": dict(self.examples), "checklist": self.checklist, "settings": self.settings,
+                "files": self.files, "analysis": dict(self.analysis), "language_packs": self.language_packs,
+                "detector": self.detector_settings}
+        return (_from_data, (data,))
+
     @property
     def languages(self) -> list[str]:
         """The languages replies can be linted in: those with a lexicon."""
@@ -133,3 +143,7 @@ def referenced_signals(rule: dict) -> set[str]:
         elif value:
             names.update(value)
     return names
+
+
+def _from_data(data: dict) -> Playbook:
+    return Playbook.from_data(data)

@@ -18,8 +18,9 @@ def _artifact(path: str, root: Path) -> dict:
     """A SARIF artifact location: relative to %SRCROOT% when inside the repository."""
     from urllib.parse import quote
 
-    if path.startswith("<"):
-        return {"uri": "stdin"}
+    if path.startswith("<"):  # an absolute URI (a relative one needs a base); --stdin-filename names it
+        return {"uri": "urn:replycoach:stdin",
+                "description": {"text": "standard input (name it with --stdin-filename)"}}
     resolved = Path(path).resolve()
     try:
         return {"uri": quote(resolved.relative_to(root).as_posix()), "uriBaseId": "%SRCROOT%"}

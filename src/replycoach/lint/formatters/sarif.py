@@ -25,24 +25,32 @@ def format_sarif(results: list[FileResult], problems: list, playbook, root: Path
     index = {r["name"]: i for i, r in enumerate(rules)}
     sarif_rules = [_sarif_rule(r) for r in rules]
     sarif_results = []
+    seen: dict[str, int] = {}  # fingerprint base -> occurrences so far (the same words twice in a file)
     for result in results:
         for d in result.diagnostics:
             end_column = d.end_column if (d.end_line, d.end_column) > (d.line, d.column) else d.column + 1
+            region = {"startLine": d.line, "startColumn": d.column, "endLine": max(d.end_line, d.line),
+                      "endColumn": end_column}
+            artifact = _artifact(d.path, root)
             entry = {
                 "ruleId": d.code,
                 "level": level[d.severity],
                 "message": {"text": d.message + (f" Suggestion: {d.suggestion}" if d.suggestion else "")},
                 "locations": [{"physicalLocation": {
-                    "artifactLocation": _artifact(d.path, root),
-                    "region": {"startLine": d.line, "startColumn": d.column,
-                               "endLine": max(d.end_line, d.line), "endColumn": end_column,
-                               **({"snippet": {"text": d.match}} if d.match else {})},
+                    "artifactLocation": artifact,
+                    "region": {**region, **({"snippet": {"text": d.match}} if d.match else {})},
                 }}],
+                "partialFingerprints": {FINGERPRINT: _fingerprint(d, artifact["uri"], seen)},
             }
             if d.rule in index:
                 entry["ruleIndex"] = index[d.rule]
             if d.replacement is not None:
                 entry["properties"] = {"replacement": d.replacement}
+                entry["fixes"] = [{  # what --fix writes, for tools that apply SARIF fixes
+                    "description": {"text": d.suggestion or "Replace the phrase."},
+                    "artifactChanges": [{"artifactLocation": artifact, "replacements": [
+                        {"deletedRegion": region, "insertedContent": {"text": d.replacement}}]}],
+                }]
             sarif_results.append(entry)
     notifications = []
     for p in problems:
@@ -57,6 +65,7 @@ def format_sarif(results: list[FileResult], problems: list, playbook, root: Path
             "tool": {"driver": {"name": "replycoach", "version": __version__, "semanticVersion": __version__,
                                 "informationUri": INFORMATION_URI, "rules": sarif_rules}},
             "invocations": [{"executionSuccessful": not problems, "toolExecutionNotifications": notifications}],
+            "automationDetails": {"id": "replycoach/"},  # code scanning's category for these results
             "originalUriBaseIds": {"%SRCROOT%": {"uri": root.as_uri().rstrip("/") + "/"}},
             "results": sarif_results,
             "columnKind": "unicodeCodePoints",
@@ -66,6 +75,19 @@ def format_sarif(results: list[FileResult], problems: list, playbook, root: Path
 
 
 INFORMATION_URI = "https://github.com/replycoach/replycoach"
+FINGERPRINT = "replycoachFinding/v1"
+
+
+def _fingerprint(d, uri: str, seen: dict[str, int]) -> str:
+    """Stable while lines move: the rule, the file and the words found (whitespace folded), and
+    which occurrence of them in the file this is; not the line number, which any edit above
+    shifts (code scanning would then close the alert and open it again)."""
+    import hashlib
+
+    base = "\0".join((d.code, uri, " ".join(d.match.split()).lower()))
+    occurrence = seen.get(base, 0)
+    seen[base] = occurrence + 1
+    return hashlib.sha256(f"{base}\0{occurrence}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def _sarif_rule(r: dict) -> dict:
