@@ -112,6 +112,17 @@ def message_table(book, split: str) -> dict:
     return out
 
 
+def _context(reply, lang: str, with_message: bool) -> dict:
+    """The context a labelled reply is linted in: its channel and language, a follow-up's
+    stage, and (`with_message`) the customer's message it answers."""
+    context = {"channel": reply.channel, "language": lang}
+    if reply.stage == "follow-up":
+        context["stage"] = "follow-up"
+    if with_message and reply.message.strip():
+        context["in_reply_to"] = reply.message
+    return context
+
+
 def rule_table(book, split: str, with_message: bool) -> dict:
     """Per rule: (tp, fp, fn, replies that need no such finding, false alarms on them)."""
     out: dict = {}
@@ -120,12 +131,7 @@ def rule_table(book, split: str, with_message: bool) -> dict:
         for reply in replies(lang, split):
             if not reply.reply or not reply.findings:
                 continue
-            context = {"channel": reply.channel, "language": lang}
-            if reply.stage == "follow-up":
-                context["stage"] = "follow-up"
-            if with_message and reply.message.strip():
-                context["in_reply_to"] = reply.message
-            fired = {d.rule for d in lint_text(reply.reply, book, context).diagnostics}
+            fired = {d.rule for d in lint_text(reply.reply, book, _context(reply, lang, with_message)).diagnostics}
             for finding in FINDINGS:
                 want = bool(reply.findings.get(finding))
                 got = finding in fired
@@ -158,12 +164,7 @@ def whole_reply_table(book, split: str) -> dict:
         for reply in replies(lang, split):
             if not reply.reply or not reply.findings:
                 continue
-            context = {"channel": reply.channel, "language": lang}
-            if reply.stage == "follow-up":
-                context["stage"] = "follow-up"
-            if reply.message.strip():
-                context["in_reply_to"] = reply.message
-            diagnostics = lint_text(reply.reply, book, context).diagnostics
+            diagnostics = lint_text(reply.reply, book, _context(reply, lang, with_message=True)).diagnostics
             fired = {d.rule for d in diagnostics} & set(FINDINGS)
             wanted = {f for f in FINDINGS if reply.findings.get(f)}
             row["replies"] += 1

@@ -35,16 +35,13 @@ def load(config: str | Path | None = None, playbooks: tuple[str, ...] = ()) -> L
     """The playbook a config names (its `playbooks:`), with its select/ignore/severity and
     `context:`; without a config, the built-in playbook. Raises UserError on a bad file."""
     from replycoach.lint.config import Config, load_config
-    from replycoach.playbook.loader import load_playbook
+    from replycoach.lint.runner import Linter, LintOptions
 
     settings = load_config(Path(config)) if config is not None else Config()
     if settings.error is not None:
         raise settings.error
-    specs = list(playbooks) or settings.playbook_specs()
-    playbook = load_playbook(specs, settings.base_dir)
-    if settings.template_variables:
-        playbook.settings = {**playbook.settings, "template_variables": list(settings.template_variables)}
-    selection = Selection(select=settings.select, ignore=settings.ignore, severity=settings.severity)
+    linter = Linter(LintOptions(playbooks=tuple(playbooks)))  # a config's playbook, as `lint` loads it
+    playbook, selection = linter.playbook_for(settings), linter.selection_for(settings)
     unknown = selection.unknown_names(playbook)
     if unknown:
         from replycoach.core.errors import UserError

@@ -48,18 +48,20 @@ class ChangedLines:
         for name in filter(None, untracked.split("\0")):
             self.files[os.path.realpath(os.path.join(self.root, name))] = EVERY_LINE
 
-    def keeps(self, path: str, diagnostic: Diagnostic) -> bool:
-        """Whether a finding in `path` (a collection entry's `file#id` too) is on a changed line."""
+    def kept(self, path: str, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+        """The findings in `path` (a collection entry's `file#id` too) that are on changed lines;
+        the file is looked up once, not once per finding."""
         file = path.split("#", 1)[0]
         if not os.path.isfile(file):
-            return True  # standard input, or something git cannot know
+            return diagnostics  # standard input, or something git cannot know
         real = os.path.realpath(file)
         if real not in self.files:
-            return False  # unchanged since the base
+            return []  # unchanged since the base
         changed = self.files[real]
-        if changed is EVERY_LINE or _about_the_whole_reply(diagnostic):
-            return True
-        return any(line in changed for line in range(diagnostic.line, diagnostic.end_line + 1))
+        if changed is EVERY_LINE:
+            return diagnostics
+        return [d for d in diagnostics if _about_the_whole_reply(d)
+                or any(line in changed for line in range(d.line, d.end_line + 1))]
 
 
 def _about_the_whole_reply(diagnostic: Diagnostic) -> bool:

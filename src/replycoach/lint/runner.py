@@ -231,5 +231,5 @@ def stream_lint(paths: list[str], options: LintOptions, run: LintRun) -> Iterato
 def _on_changed_lines(result: FileResult, changed) -> FileResult:
     """The result with only the findings on changed lines (with --diff-base), once it is final."""
     if changed is not None and result.diagnostics:
-        result.diagnostics = [d for d in result.diagnostics if changed.keeps(result.path, d)]
+        result.diagnostics = changed.kept(result.path, result.diagnostics)
     return result

@@ -9,16 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from replycoach.core.diagnostic import Severity
-from replycoach.lint.results import FileResult
-
-_COUNTED = {Severity.ERROR: "errors", Severity.WARNING: "warnings", Severity.INFO: "infos"}
+from replycoach.lint.results import FileResult, Tally
 
 
 def summary(results: Iterable[FileResult]) -> dict:
-    counts = {"files": 0, "errors": 0, "warnings": 0, "infos": 0}
+    """The counts a report ends with, as a streamed run's `Tally` keeps them."""
+    tally = Tally()
     for result in results:
-        counts["files"] += 1
-        for d in result.diagnostics:
-            counts[_COUNTED[d.severity]] += 1
-    return counts
+        tally.add(result)
+    return tally.summary()
